@@ -1,0 +1,89 @@
+import CKernels
+
+// Matrix products on OpenBLAS: 2-D, batched 3-D and broadcast batches; backward is two more
+// products with transposes, never a materialised transpose.
+
+extension Tensor {
+    /// Matrix product over the last two dimensions; leading (batch) dimensions broadcast.
+    /// A 1-D right operand is treated as a column vector and its dimension removed.
+    public func matmul(_ other: Tensor) -> Tensor {
+        if other.rank == 1 {
+            return matmul(other.reshaped([other.count, 1])).reshaped(Array(shape.dropLast()))
+        }
+        return Tensor.matmul(self, transposeA: false, other, transposeB: false)
+    }
+
+    /// op(a) · op(b), where op transposes the last two dimensions when asked.
+    public static func matmul(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool) -> Tensor {
+        guard a.rank >= 2, b.rank >= 2 else {
+            fatalError("matmul: operands need at least 2 dimensions, got \(shapeString(a.shape)) and \(shapeString(b.shape))")
+        }
+        let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
+        let k = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]
+        let kb = transposeB ? b.shape[b.rank - 1] : b.shape[b.rank - 2]
+        let n = transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1]
+        if k != kb {
+            fatalError("matmul: inner dimensions differ: \(shapeString(a.shape))\(transposeA ? "ᵀ" : "") · \(shapeString(b.shape))\(transposeB ? "ᵀ" : "") (\(k) vs \(kb))")
+        }
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        let batch = validate { try Shapes.broadcast(batchA, batchB, op: "matmul (batch dimensions)") }
+        let out = Tensor(uninitializedShape: batch + [m, n])
+        let count = Shapes.elementCount(batch)
+        let lda = a.shape[a.rank - 1], ldb = b.shape[b.rank - 1]
+        // A batch that one operand does not have is handled with stride 0 (or a broadcast copy).
+        let aFull = batchA == batch ? a : (a.count == m * k ? a : a.detached().expanded(to: batch + Array(a.shape.suffix(2))))
+        let bFull = batchB == batch ? b : (b.count == k * n ? b : b.detached().expanded(to: batch + Array(b.shape.suffix(2))))
+        let strideA = aFull.count == m * k ? 0 : m * k, strideB = bFull.count == k * n ? 0 : k * n
+        let stackRows = count > 1 && strideB == 0 && strideA != 0 && !transposeA
+        if count == 1 || stackRows || (strideA == 0 && strideB == 0) {
+            // One product; or a shared right operand, so the batch stacks into the rows of one
+            // gemm; or both shared, so one product is computed and copied to every batch entry.
+            let rows = stackRows ? count * m : m
+            if Scalar.isFloat32 {
+                ck_gemm_f32(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, n, k, 1, f32(aFull.data), lda, f32(bFull.data), ldb, 0, f32(out.data), n)
+            } else {
+                ck_gemm_f64(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, n, k, 1, f64(aFull.data), lda, f64(bFull.data), ldb, 0, f64(out.data), n)
+            }
+            if !stackRows && count > 1 {
+                for i in 1..<count { (out.data + i * m * n).update(from: out.data, count: m * n) }
+            }
+        } else if count > 0 {
+            if Scalar.isFloat32 {
+                ck_gemm_batched_f32(count, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, f32(aFull.data), lda, strideA, f32(bFull.data), ldb, strideB, 0, f32(out.data), n, m * n)
+            } else {
+                ck_gemm_batched_f64(count, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, f64(aFull.data), lda, strideA, f64(bFull.data), ldb, strideB, 0, f64(out.data), n, m * n)
+            }
+        }
+        return out.recorded("matmul", [a, b]) { g in
+            // C = op(A) op(B):  dA = g op(B)ᵀ (transposed back if A was), dB likewise.
+            var ga: Tensor? = nil, gb: Tensor? = nil
+            if a.isTracked {
+                ga = transposeA ? matmul(b, transposeA: transposeB, g, transposeB: true)
+                                : matmul(g, transposeA: false, b, transposeB: !transposeB)
+                ga = ga!.sum(toShape: a.shape)
+            }
+            if b.isTracked {
+                gb = transposeB ? matmul(g, transposeA: true, a, transposeB: transposeA)
+                                : matmul(a, transposeA: !transposeA, g, transposeB: false)
+                gb = gb!.sum(toShape: b.shape)
+            }
+            return [ga, gb]
+        }
+    }
+
+    /// Lower Cholesky factor of each symmetric positive-definite matrix in the last two
+    /// dimensions (LAPACK potrf; not differentiable). Used to sample from a given covariance.
+    public func choleskyLower() throws -> Tensor {
+        guard rank >= 2, shape[rank - 1] == shape[rank - 2] else {
+            throw ShapeError("cholesky", "expected square matrices in the last two dimensions, got \(shapeString(shape))")
+        }
+        let n = shape[rank - 1]
+        let out = copy()
+        let batch = n == 0 ? 0 : count / (n * n)
+        let info = Scalar.isFloat32 ? ck_cholesky_f32(batch, n, f32(out.data)) : ck_cholesky_f64(batch, n, f64(out.data))
+        if info != 0 {
+            throw ShapeError("cholesky", "matrix is not positive definite (LAPACK info \(info))")
+        }
+        return out
+    }
+}

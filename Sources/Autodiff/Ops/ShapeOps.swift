@@ -1,0 +1,73 @@
+import CKernels
+
+// Ops that move elements without changing them: reshape, expand (broadcast), permute, transpose.
+
+extension Tensor {
+    /// The same elements with another shape (shares storage; one dimension may be -1).
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        let x = self
+        var target = newShape
+        if let hole = target.firstIndex(of: -1) {
+            let known = target.enumerated().filter { $0.offset != hole }.reduce(1) { $0 * $1.element }
+            if known == 0 || count % known != 0 {
+                fatalError("reshape: cannot reshape \(shapeString(shape)) (\(count) elements) to \(shapeString(newShape))")
+            }
+            target[hole] = count / known
+        }
+        if Shapes.elementCount(target) != count || target.contains(where: { $0 < 0 }) {
+            fatalError("reshape: cannot reshape \(shapeString(shape)) (\(count) elements) to \(shapeString(newShape))")
+        }
+        if target == shape { return self }
+        return Tensor(shape: target, storage: storage).recorded("reshape", [x]) { g in [g.reshaped(x.shape)] }
+    }
+
+    /// Flattens dimensions from `startAxis` on into one.
+    public func flattened(from startAxis: Int = 1) -> Tensor {
+        let a = validate { try Shapes.axis(startAxis, rank: rank, op: "flatten") }
+        return reshaped(Array(shape[..<a]) + [shape[a...].reduce(1, *)])
+    }
+
+    /// Broadcasts to `target` (materialised); backward sums back.
+    public func expanded(to target: [Int]) -> Tensor {
+        let x = self
+        if shape == target { return self }
+        let check = validate { try Shapes.broadcast(shape, target, op: "expand") }
+        if check != target {
+            fatalError("expand: cannot expand \(shapeString(shape)) to \(shapeString(target))")
+        }
+        let out = Tensor(uninitializedShape: target)
+        if out.count > 0 {
+            let (s, sx, _) = broadcastStrides(target, shape, target)
+            if Scalar.isFloat32 { ck_strided_copy_f32(Int32(s.count), s, sx, f32(data), f32(out.data)) } else { ck_strided_copy_f64(Int32(s.count), s, sx, f64(data), f64(out.data)) }
+        }
+        return out.recorded("expand", [x]) { g in [g.sum(toShape: x.shape)] }
+    }
+
+    /// Reorders dimensions: result dimension i is input dimension `order[i]`.
+    public func permuted(_ order: [Int]) -> Tensor {
+        let x = self
+        if order.count != rank || Set(order) != Set(0..<rank) {
+            fatalError("permute: \(order) is not a permutation of the \(rank) dimensions of \(shapeString(shape))")
+        }
+        if order == Array(0..<rank) { return self }
+        let inStrides = Shapes.strides(shape)
+        let outShape = order.map { shape[$0] }
+        let out = Tensor(uninitializedShape: outShape)
+        if out.count > 0 {
+            let strides = order.map { inStrides[$0] }
+            if Scalar.isFloat32 { ck_strided_copy_f32(Int32(rank), outShape, strides, f32(data), f32(out.data)) } else { ck_strided_copy_f64(Int32(rank), outShape, strides, f64(data), f64(out.data)) }
+        }
+        var inverse = [Int](repeating: 0, count: rank)
+        for (i, o) in order.enumerated() { inverse[o] = i }
+        return out.recorded("permute", [x]) { g in [g.permuted(inverse)] }
+    }
+
+    /// Swaps two dimensions (default: the last two, i.e. the matrix transpose).
+    public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
+        let i = validate { try Shapes.axis(a, rank: rank, op: "transpose") }
+        let j = validate { try Shapes.axis(b, rank: rank, op: "transpose") }
+        var order = Array(0..<rank)
+        order.swapAt(i, j)
+        return permuted(order)
+    }
+}

@@ -1,0 +1,42 @@
+// Elementwise kernels (unary, binary, broadcast, where, clamp) for float and double.
+#include "ckernels.h"
+#include <math.h>
+#include <string.h>
+
+// Below this many elements a loop is not worth waking the other threads for.
+#define ELEMENTWISE_GRAIN 32768
+
+#define T float
+#define S f32
+#define MATH(fn) fn##f
+#include "elementwise_impl.h"
+#undef T
+#undef S
+#undef MATH
+
+#define T double
+#define S f64
+#define MATH(fn) fn
+#include "elementwise_impl.h"
+#undef T
+#undef S
+#undef MATH
+
+typedef struct { const float *x; double *out; } widen_ctx;
+static void widen_chunk(void *c, long b, long e) {
+    widen_ctx *w = c;
+    for (long i = b; i < e; i++) w->out[i] = (double)w->x[i];
+}
+void ck_convert_f32_to_f64(long n, const float *x, double *out) {
+    widen_ctx w = {x, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, widen_chunk, &w);
+}
+typedef struct { const double *x; float *out; } narrow_ctx;
+static void narrow_chunk(void *c, long b, long e) {
+    narrow_ctx *w = c;
+    for (long i = b; i < e; i++) w->out[i] = (float)w->x[i];
+}
+void ck_convert_f64_to_f32(long n, const double *x, float *out) {
+    narrow_ctx w = {x, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, narrow_chunk, &w);
+}

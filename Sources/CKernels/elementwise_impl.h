@@ -1,0 +1,251 @@
+// Template body, included twice by elementwise.c with T (element type), S (suffix), MATH(f) (libm name).
+#define CAT2(a, b) a##_##b
+#define CAT(a, b) CAT2(a, b)
+#define FN(name) CAT(name, S)
+#define CTX(name) CAT(name##_ctx, S)
+#define CHUNK(name) CAT(name##_chunk, S)
+
+static inline T FN(softplus_value)(T x) {
+    // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
+    return (x > 0 ? x : (T)0) + MATH(log1p)(MATH(exp)(-MATH(fabs)(x)));
+}
+static inline T FN(sigmoid_value)(T x) {
+    if (x >= 0) return (T)1 / ((T)1 + MATH(exp)(-x));
+    T e = MATH(exp)(x);
+    return e / ((T)1 + e);
+}
+
+// ---- fill --------------------------------------------------------------------------------------
+typedef struct { T value; T *out; } CTX(fill);
+static void CHUNK(fill)(void *c, long b, long e) {
+    CTX(fill) *k = c;
+    for (long i = b; i < e; i++) k->out[i] = k->value;
+}
+void FN(ck_fill)(long n, T value, T *out) {
+    CTX(fill) k = {value, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(fill), &k);
+}
+
+// ---- unary -------------------------------------------------------------------------------------
+typedef struct { int op; const T *x; T *out; } CTX(unary);
+static void CHUNK(unary)(void *c, long b, long e) {
+    CTX(unary) *k = c;
+    const T *x = k->x;
+    T *y = k->out;
+    switch (k->op) {
+    case CK_NEG: for (long i = b; i < e; i++) y[i] = -x[i]; break;
+    case CK_EXP: for (long i = b; i < e; i++) y[i] = MATH(exp)(x[i]); break;
+    case CK_LOG: for (long i = b; i < e; i++) y[i] = MATH(log)(x[i]); break;
+    case CK_SQRT: for (long i = b; i < e; i++) y[i] = MATH(sqrt)(x[i]); break;
+    case CK_RELU: for (long i = b; i < e; i++) y[i] = x[i] > 0 ? x[i] : (T)0; break;
+    case CK_SIGMOID: for (long i = b; i < e; i++) y[i] = FN(sigmoid_value)(x[i]); break;
+    case CK_TANH: for (long i = b; i < e; i++) y[i] = MATH(tanh)(x[i]); break;
+    case CK_SOFTPLUS: for (long i = b; i < e; i++) y[i] = FN(softplus_value)(x[i]); break;
+    case CK_ABS: for (long i = b; i < e; i++) y[i] = MATH(fabs)(x[i]); break;
+    case CK_SQUARE: for (long i = b; i < e; i++) y[i] = x[i] * x[i]; break;
+    case CK_RECIPROCAL: for (long i = b; i < e; i++) y[i] = (T)1 / x[i]; break;
+    }
+}
+void FN(ck_unary)(int op, long n, const T *x, T *out) {
+    CTX(unary) k = {op, x, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(unary), &k);
+}
+
+typedef struct { int op; const T *x, *y, *gy; T *gx; } CTX(unary_bw);
+static void CHUNK(unary_bw)(void *c, long b, long e) {
+    CTX(unary_bw) *k = c;
+    const T *x = k->x, *y = k->y, *g = k->gy;
+    T *gx = k->gx;
+    switch (k->op) {
+    case CK_NEG: for (long i = b; i < e; i++) gx[i] = -g[i]; break;
+    case CK_EXP: for (long i = b; i < e; i++) gx[i] = g[i] * y[i]; break;
+    case CK_LOG: for (long i = b; i < e; i++) gx[i] = g[i] / x[i]; break;
+    case CK_SQRT: for (long i = b; i < e; i++) gx[i] = g[i] * (T)0.5 / y[i]; break;
+    case CK_RELU: for (long i = b; i < e; i++) gx[i] = x[i] > 0 ? g[i] : (T)0; break;
+    case CK_SIGMOID: for (long i = b; i < e; i++) gx[i] = g[i] * y[i] * ((T)1 - y[i]); break;
+    case CK_TANH: for (long i = b; i < e; i++) gx[i] = g[i] * ((T)1 - y[i] * y[i]); break;
+    case CK_SOFTPLUS: for (long i = b; i < e; i++) gx[i] = g[i] * FN(sigmoid_value)(x[i]); break;
+    case CK_ABS:
+        for (long i = b; i < e; i++) gx[i] = x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : (T)0);
+        break;
+    case CK_SQUARE: for (long i = b; i < e; i++) gx[i] = (T)2 * x[i] * g[i]; break;
+    case CK_RECIPROCAL: for (long i = b; i < e; i++) gx[i] = -g[i] * y[i] * y[i]; break;
+    }
+}
+void FN(ck_unary_backward)(int op, long n, const T *x, const T *y, const T *gy, T *gx) {
+    CTX(unary_bw) k = {op, x, y, gy, gx};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(unary_bw), &k);
+}
+
+// ---- binary ------------------------------------------------------------------------------------
+static inline T FN(apply_binary)(int op, T a, T b) {
+    switch (op) {
+    case CK_ADD: return a + b;
+    case CK_SUB: return a - b;
+    case CK_MUL: return a * b;
+    case CK_DIV: return a / b;
+    case CK_MAXIMUM: return a >= b ? a : b;
+    case CK_MINIMUM: return a <= b ? a : b;
+    case CK_POW: return MATH(pow)(a, b);
+    }
+    return 0;
+}
+
+// The switch sits outside the loop so each loop body vectorises.
+#define BINARY_LOOP(EXPR_A, EXPR_B)                                                               \
+    switch (op) {                                                                                  \
+    case CK_ADD: for (long i = b0; i < e0; i++) out[i] = (EXPR_A) + (EXPR_B); break;               \
+    case CK_SUB: for (long i = b0; i < e0; i++) out[i] = (EXPR_A) - (EXPR_B); break;               \
+    case CK_MUL: for (long i = b0; i < e0; i++) out[i] = (EXPR_A) * (EXPR_B); break;               \
+    case CK_DIV: for (long i = b0; i < e0; i++) out[i] = (EXPR_A) / (EXPR_B); break;               \
+    default: for (long i = b0; i < e0; i++) out[i] = FN(apply_binary)(op, (EXPR_A), (EXPR_B));     \
+    }
+
+typedef struct { int op; const T *a, *b; T scalar; T *out; } CTX(binary);
+static void CHUNK(binary)(void *c, long b0, long e0) {
+    CTX(binary) *k = c;
+    int op = k->op;
+    const T *a = k->a, *bb = k->b;
+    T *out = k->out;
+    BINARY_LOOP(a[i], bb[i])
+}
+static void CHUNK(binary_scalar)(void *c, long b0, long e0) {
+    CTX(binary) *k = c;
+    int op = k->op;
+    const T *a = k->a;
+    T s = k->scalar;
+    T *out = k->out;
+    BINARY_LOOP(a[i], s)
+}
+static void CHUNK(scalar_binary)(void *c, long b0, long e0) {
+    CTX(binary) *k = c;
+    int op = k->op;
+    const T *a = k->a;
+    T s = k->scalar;
+    T *out = k->out;
+    BINARY_LOOP(s, a[i])
+}
+void FN(ck_binary)(int op, long n, const T *a, const T *b, T *out) {
+    CTX(binary) k = {op, a, b, 0, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(binary), &k);
+}
+void FN(ck_binary_scalar)(int op, long n, const T *x, T scalar, T *out) {
+    CTX(binary) k = {op, x, NULL, scalar, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(binary_scalar), &k);
+}
+void FN(ck_scalar_binary)(int op, long n, T scalar, const T *x, T *out) {
+    CTX(binary) k = {op, x, NULL, scalar, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(scalar_binary), &k);
+}
+
+// Broadcast: the index space is split into rows of the last dimension; each chunk of rows
+// decodes its starting multi-index once and then walks the inner dimension with its strides.
+typedef struct {
+    int op, ndim;
+    const long *shape, *sa, *sb;
+    const T *a, *b;
+    T *out;
+} CTX(strided);
+static void CHUNK(strided)(void *c, long row_begin, long row_end) {
+    CTX(strided) *k = c;
+    int nd = k->ndim, op = k->op;
+    long inner = k->shape[nd - 1], ia = k->sa[nd - 1], ib = k->sb[nd - 1];
+    long index[16];
+    long rem = row_begin;
+    for (int d = nd - 2; d >= 0; d--) { index[d] = rem % k->shape[d]; rem /= k->shape[d]; }
+    for (long row = row_begin; row < row_end; row++) {
+        long oa = 0, ob = 0;
+        for (int d = 0; d < nd - 1; d++) { oa += index[d] * k->sa[d]; ob += index[d] * k->sb[d]; }
+        const T *a = k->a + oa, *b = k->b + ob;
+        T *out = k->out + row * inner;
+        long b0 = 0, e0 = inner;
+        if (ia == 1 && ib == 1) { BINARY_LOOP(a[i], b[i]) }
+        else if (ia == 1 && ib == 0) { T s = b[0]; BINARY_LOOP(a[i], s) }
+        else if (ia == 0 && ib == 1) { T s = a[0]; BINARY_LOOP(s, b[i]) }
+        else { BINARY_LOOP(a[i * ia], b[i * ib]) }
+        for (int d = nd - 2; d >= 0; d--) {
+            if (++index[d] < k->shape[d]) break;
+            index[d] = 0;
+        }
+    }
+}
+void FN(ck_binary_strided)(int op, int ndim, const long *shape, const long *sa, const T *a,
+                           const long *sb, const T *b, T *out) {
+    long rows = 1;
+    for (int d = 0; d < ndim - 1; d++) rows *= shape[d];
+    long inner = shape[ndim - 1];
+    CTX(strided) k = {op, ndim, shape, sa, sb, a, b, out};
+    long grain = ELEMENTWISE_GRAIN / (inner > 0 ? inner : 1);
+    ck_parallel_for(rows, grain > 0 ? grain : 1, CHUNK(strided), &k);
+}
+
+typedef struct { int ndim; const long *shape, *strides; const T *x; T *out; } CTX(gather);
+static void CHUNK(gather)(void *c, long row_begin, long row_end) {
+    CTX(gather) *k = c;
+    int nd = k->ndim;
+    long inner = k->shape[nd - 1], is = k->strides[nd - 1];
+    long index[16];
+    long rem = row_begin;
+    for (int d = nd - 2; d >= 0; d--) { index[d] = rem % k->shape[d]; rem /= k->shape[d]; }
+    for (long row = row_begin; row < row_end; row++) {
+        long off = 0;
+        for (int d = 0; d < nd - 1; d++) off += index[d] * k->strides[d];
+        const T *x = k->x + off;
+        T *out = k->out + row * inner;
+        if (is == 1) memcpy(out, x, sizeof(T) * inner);
+        else for (long i = 0; i < inner; i++) out[i] = x[i * is];
+        for (int d = nd - 2; d >= 0; d--) {
+            if (++index[d] < k->shape[d]) break;
+            index[d] = 0;
+        }
+    }
+}
+void FN(ck_strided_copy)(int ndim, const long *shape, const long *strides, const T *x, T *out) {
+    long rows = 1;
+    for (int d = 0; d < ndim - 1; d++) rows *= shape[d];
+    long inner = shape[ndim - 1];
+    CTX(gather) k = {ndim, shape, strides, x, out};
+    long grain = ELEMENTWISE_GRAIN / (inner > 0 ? inner : 1);
+    ck_parallel_for(rows, grain > 0 ? grain : 1, CHUNK(gather), &k);
+}
+
+// ---- where, clamp ------------------------------------------------------------------------------
+typedef struct { const uint8_t *cond; const T *a, *b; T *out; } CTX(where);
+static void CHUNK(where)(void *c, long b0, long e0) {
+    CTX(where) *k = c;
+    for (long i = b0; i < e0; i++) k->out[i] = k->cond[i] ? k->a[i] : k->b[i];
+}
+void FN(ck_where)(long n, const uint8_t *cond, const T *a, const T *b, T *out) {
+    CTX(where) k = {cond, a, b, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(where), &k);
+}
+
+typedef struct { const T *x; T lo, hi; const T *gy; T *out; } CTX(clamp);
+static void CHUNK(clamp)(void *c, long b0, long e0) {
+    CTX(clamp) *k = c;
+    for (long i = b0; i < e0; i++) {
+        T v = k->x[i];
+        k->out[i] = v < k->lo ? k->lo : (v > k->hi ? k->hi : v);
+    }
+}
+static void CHUNK(clamp_bw)(void *c, long b0, long e0) {
+    CTX(clamp) *k = c;
+    for (long i = b0; i < e0; i++) {
+        T v = k->x[i];
+        k->out[i] = (v >= k->lo && v <= k->hi) ? k->gy[i] : (T)0;
+    }
+}
+void FN(ck_clamp)(long n, const T *x, T lo, T hi, T *out) {
+    CTX(clamp) k = {x, lo, hi, NULL, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(clamp), &k);
+}
+void FN(ck_clamp_backward)(long n, const T *x, T lo, T hi, const T *gy, T *gx) {
+    CTX(clamp) k = {x, lo, hi, gy, gx};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(clamp_bw), &k);
+}
+
+#undef CAT2
+#undef CAT
+#undef FN
+#undef CTX
+#undef CHUNK

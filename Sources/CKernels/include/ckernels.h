@@ -1,0 +1,82 @@
+// CKernels: every hot loop of the library, in C99, for float (f32) and double (f64).
+// Callers own all memory: kernels take pointers and sizes and never allocate what they return.
+// Parallel loops run on the OpenMP runtime through ck_parallel_for (parallel.c); matrix products
+// go to OpenBLAS, which shares that thread pool.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// ---- threading -------------------------------------------------------------------------------
+typedef void (*ck_range_fn)(void *context, long begin, long end);
+/// Runs fn over [0, n) split into contiguous chunks, one per thread. Runs serially when
+/// n < grain or when called from inside another parallel region.
+void ck_parallel_for(long n, long grain, ck_range_fn fn, void *context);
+int ck_max_threads(void);
+void ck_set_num_threads(int n);
+/// Number of distinct OpenMP threads that executed one parallel region of `n` chunks (for tests).
+int ck_probe_parallel_threads(void);
+/// Number of distinct threads OpenBLAS used during one large sgemm (for tests).
+int ck_probe_blas_threads(void);
+
+// ---- operation codes -------------------------------------------------------------------------
+enum {
+    CK_NEG = 0, CK_EXP, CK_LOG, CK_SQRT, CK_RELU, CK_SIGMOID, CK_TANH, CK_SOFTPLUS, CK_ABS,
+    CK_SQUARE, CK_RECIPROCAL
+};
+enum { CK_ADD = 0, CK_SUB, CK_MUL, CK_DIV, CK_MAXIMUM, CK_MINIMUM, CK_POW };
+enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX };
+
+#define CK_DECLARE(T, S)                                                                          \
+    void ck_fill_##S(long n, T value, T *out);                                                     \
+    /* out = f(x), one of the CK_NEG.. codes */                                                    \
+    void ck_unary_##S(int op, long n, const T *x, T *out);                                         \
+    /* gx = gy * f'(x), given x and y = f(x) */                                                    \
+    void ck_unary_backward_##S(int op, long n, const T *x, const T *y, const T *gy, T *gx);         \
+    /* out = x op scalar */                                                                        \
+    void ck_binary_scalar_##S(int op, long n, const T *x, T scalar, T *out);                       \
+    /* out = scalar op x */                                                                        \
+    void ck_scalar_binary_##S(int op, long n, T scalar, const T *x, T *out);                       \
+    /* out = a op b, same length */                                                                \
+    void ck_binary_##S(int op, long n, const T *a, const T *b, T *out);                            \
+    /* out[idx] = a[idx . sa] op b[idx . sb] over an ndim-dimensional index space (broadcast:     \
+       stride 0) */                                                                                \
+    void ck_binary_strided_##S(int op, int ndim, const long *shape, const long *sa, const T *a,    \
+                               const long *sb, const T *b, T *out);                                \
+    /* out[idx] = x[idx . strides] : permutation, broadcast expansion or any strided gather */     \
+    void ck_strided_copy_##S(int ndim, const long *shape, const long *strides, const T *x, T *out); \
+    /* x viewed as [outer, r, inner]; out is [outer, inner]. For MAX, argmax (may be NULL) gets    \
+       the index along r. */                                                                       \
+    void ck_reduce_##S(int op, long outer, long r, long inner, const T *x, T *out, int32_t *argmax); \
+    /* softmax (or log-softmax) along r of x viewed as [outer, r, inner] */                        \
+    void ck_softmax_##S(long outer, long r, long inner, const T *x, T *out, int log_space);        \
+    /* backward of softmax / log-softmax given y = output, gy; writes gx */                        \
+    void ck_softmax_backward_##S(long outer, long r, long inner, const T *y, const T *gy, T *gx,   \
+                                 int log_space);                                                   \
+    /* logsumexp along r; out is [outer, inner] */                                                 \
+    void ck_logsumexp_##S(long outer, long r, long inner, const T *x, T *out);                     \
+    /* out = where(cond, a, b), all the same length */                                             \
+    void ck_where_##S(long n, const uint8_t *cond, const T *a, const T *b, T *out);                \
+    /* out = clamp(x, lo, hi); gx = gy where lo < x < hi (ties pass the gradient) */               \
+    void ck_clamp_##S(long n, const T *x, T lo, T hi, T *out);                                     \
+    void ck_clamp_backward_##S(long n, const T *x, T lo, T hi, const T *gy, T *gx);                \
+    /* C[b] = alpha op(A[b]) op(B[b]) + beta C[b] for b in [0, batch) with the given strides */     \
+    void ck_gemm_##S(int trans_a, int trans_b, long m, long n, long k, T alpha, const T *a,        \
+                     long lda, const T *b, long ldb, T beta, T *c, long ldc);                      \
+    void ck_gemm_batched_##S(long batch, int trans_a, int trans_b, long m, long n, long k, T alpha, \
+                             const T *a, long lda, long stride_a, const T *b, long ldb,            \
+                             long stride_b, T beta, T *c, long ldc, long stride_c);                \
+    /* Cholesky factor (lower) of each of `batch` n x n SPD matrices, in place; returns 0 or the   \
+       LAPACK info of the first failure */                                                         \
+    int ck_cholesky_##S(long batch, long n, T *a);                                                 \
+    T ck_dot_##S(long n, const T *a, const T *b);                                                  \
+    void ck_axpy_##S(long n, T alpha, const T *x, T *y);
+
+CK_DECLARE(float, f32)
+CK_DECLARE(double, f64)
+
+void ck_convert_f32_to_f64(long n, const float *x, double *out);
+void ck_convert_f64_to_f32(long n, const double *x, float *out);
+
+#endif

@@ -1,0 +1,129 @@
+// OpenMP without -fopenmp: the runtime's GOMP entry points (libomp implements the GOMP ABI) are
+// called directly, so the package manifest needs no unsafe flags. Loops are hand-partitioned.
+#include "ckernels.h"
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The few OpenMP runtime functions we use; Swift's clang ships no omp.h.
+extern void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+extern int omp_get_thread_num(void);
+extern int omp_get_num_threads(void);
+extern int omp_get_max_threads(void);
+extern int omp_in_parallel(void);
+extern void omp_set_num_threads(int n);
+
+// The OpenMP build of OpenBLAS starts with a single thread under libomp: give it ours.
+__attribute__((constructor)) static void ck_init_threads(void) {
+    openblas_set_num_threads(omp_get_max_threads());
+}
+
+int ck_max_threads(void) { return omp_get_max_threads(); }
+
+void ck_set_num_threads(int n) {
+    if (n < 1) n = 1;
+    omp_set_num_threads(n);
+    openblas_set_num_threads(n);
+}
+
+typedef struct {
+    ck_range_fn fn;
+    void *context;
+    long n;
+} parallel_job;
+
+static void run_chunk(void *data) {
+    parallel_job *job = (parallel_job *)data;
+    long threads = omp_get_num_threads();
+    long t = omp_get_thread_num();
+    long base = job->n / threads, extra = job->n % threads;
+    long begin = t * base + (t < extra ? t : extra);
+    long end = begin + base + (t < extra ? 1 : 0);
+    if (begin < end) job->fn(job->context, begin, end);
+}
+
+void ck_parallel_for(long n, long grain, ck_range_fn fn, void *context) {
+    if (n <= 0) return;
+    int threads = omp_get_max_threads();
+    if (grain < 1) grain = 1;
+    long useful = n / grain;
+    if (threads <= 1 || useful < 2 || omp_in_parallel()) {
+        fn(context, 0, n);
+        return;
+    }
+    if (useful < threads) threads = (int)useful;
+    parallel_job job = {fn, context, n};
+    GOMP_parallel(run_chunk, &job, (unsigned)threads, 0);
+}
+
+// ---- probes for the thread tests --------------------------------------------------------------
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_t seen[64];
+    int count;
+} thread_set;
+
+static void note_thread(thread_set *set) {
+    pthread_t self = pthread_self();
+    pthread_mutex_lock(&set->lock);
+    int known = 0;
+    for (int i = 0; i < set->count; i++)
+        if (pthread_equal(set->seen[i], self)) known = 1;
+    if (!known && set->count < 64) set->seen[set->count++] = self;
+    pthread_mutex_unlock(&set->lock);
+}
+
+static void probe_body(void *context, long begin, long end) {
+    thread_set *set = (thread_set *)context;
+    // Enough work that every chunk is still running when the others start.
+    volatile double acc = 0;
+    for (long i = begin; i < end; i++)
+        for (int j = 0; j < 20000; j++) acc += (double)j * 1e-9;
+    note_thread(set);
+}
+
+int ck_probe_parallel_threads(void) {
+    thread_set set;
+    memset(&set, 0, sizeof set);
+    pthread_mutex_init(&set.lock, NULL);
+    long n = 64L * omp_get_max_threads();
+    ck_parallel_for(n, 1, probe_body, &set);
+    pthread_mutex_destroy(&set.lock);
+    return set.count;
+}
+
+// OpenBLAS threads cannot be observed from outside, so measure CPU time against wall time:
+// a sgemm large enough to be split must consume more CPU seconds than wall seconds. Idle
+// OpenMP workers spin for a while after a parallel region and would count as busy, so the
+// probe first waits for them to fall asleep.
+static double seconds(clockid_t clock) {
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int ck_probe_blas_threads(void) {
+    const long n = 768;
+    float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n),
+          *c = malloc(sizeof(float) * n * n);
+    for (long i = 0; i < n * n; i++) { a[i] = (float)(i % 7) * 0.1f; b[i] = (float)(i % 5) * 0.2f; }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
+    struct timespec pause = {0, 400000000};
+    nanosleep(&pause, NULL);
+    double best = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        double w0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+        for (int k = 0; k < 4; k++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
+        double wall = seconds(CLOCK_MONOTONIC) - w0, cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        double ratio = cpu / wall;
+        if (ratio > best) best = ratio;
+    }
+    free(a); free(b); free(c);
+    // Rounded: 2 threads busy over the whole call give a ratio close to 2.
+    return (int)(best + 0.35);
+}
