@@ -8,11 +8,16 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Autodiff", targets: ["Autodiff"]),
+        .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "LRN", targets: ["LRN"]),
+        .library(name: "FERData", targets: ["FERData"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // C kernels and the system libraries they and the image decoders link.
         .target(
             name: "CKernels",
             linkerSettings: [
@@ -22,13 +27,40 @@ let package = Package(
                 .linkedLibrary("m"),
             ]
         ),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+
+        // The library, in dependency order.
         .target(name: "Autodiff", dependencies: ["CKernels"]),
+        .target(name: "Layers", dependencies: ["Autodiff"]),
+        .target(name: "LRN", dependencies: ["Autodiff", "Layers"]),
+        .target(name: "FERData", dependencies: ["Autodiff", "CTurboJPEG", "CPNG"]),
+        .target(
+            name: "Training",
+            dependencies: [
+                "Autodiff", "Layers", "LRN", "FERData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Runnable examples: one per experiment of the paper, plus the benchmarks.
+        .executableTarget(name: "Example-RAFDB", dependencies: ["Training"], path: "Examples/RAFDB"),
+        .executableTarget(name: "Example-AffectNet", dependencies: ["Training"], path: "Examples/AffectNet"),
+        .executableTarget(name: "Example-FERPlus", dependencies: ["Training"], path: "Examples/FERPlus"),
+        .executableTarget(name: "Example-ImageFolder", dependencies: ["Training"], path: "Examples/ImageFolder"),
+        .executableTarget(name: "Example-Tables", dependencies: ["Training"], path: "Examples/Tables"),
+        .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN"], path: "Examples/Tutorial"),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["Autodiff", "CKernels"],
+            dependencies: ["Autodiff", "Layers", "LRN", "CKernels"],
             path: "Examples/Benchmarks"
         ),
+
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "CKernels"]),
+        .testTarget(name: "LayersTests", dependencies: ["Autodiff", "Layers"]),
+        .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
+        .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -76,6 +76,18 @@ enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX };
 CK_DECLARE(float, f32)
 CK_DECLARE(double, f64)
 
+// ---- indexing and shape: gather, scatter, slices, concatenation, triangular fill -------------
+#define CK_DECLARE_INDEXING(T, S)
+
+CK_DECLARE_INDEXING(float, f32)
+CK_DECLARE_INDEXING(double, f64)
+
+// ---- convolution, pooling, batch normalisation ------------------------------------------------
+#define CK_DECLARE_CONV(T, S)
+
+CK_DECLARE_CONV(float, f32)
+CK_DECLARE_CONV(double, f64)
+
 void ck_convert_f32_to_f64(long n, const float *x, double *out);
 void ck_convert_f64_to_f32(long n, const double *x, float *out);
 

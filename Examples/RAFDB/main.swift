@@ -1,0 +1,1 @@
+print("This example is not implemented yet.")

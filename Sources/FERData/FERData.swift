@@ -1,0 +1,1 @@
+// The FERData module. Work in progress; see Documentation/Architecture.md.

@@ -1,0 +1,1 @@
+// The LRN module. Work in progress; see Documentation/Architecture.md.

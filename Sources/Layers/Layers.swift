@@ -1,0 +1,1 @@
+// The Layers module. Work in progress; see Documentation/Architecture.md.

@@ -1,0 +1,1 @@
+// The Training module. Work in progress; see Documentation/Architecture.md.
