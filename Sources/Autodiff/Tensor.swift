@@ -138,3 +138,7 @@ extension Tensor: CustomStringConvertible {
         return "Tensor<\(Scalar.dtypeName)>\(shapeString(shape))[\(shown)\(count > 16 ? ", …" : "")]"
     }
 }
+
+/// Tensors may be handed from one thread to another (a loader's prefetch thread to the training
+/// loop); like arrays of reference type, they must not be mutated from two threads at once.
+extension Tensor: @unchecked Sendable {}
