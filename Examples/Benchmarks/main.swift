@@ -1,2 +1,29 @@
-import Autodiff
-print("benchmarks: placeholder")
+import Foundation
+
+// The benchmark executable: `swift run -c release Benchmarks [group ...] [--output results.json]`.
+// Each group lives in its own file and returns named figures; this file only dispatches.
+let groups: [(name: String, run: () -> [String: Double])] = [
+    ("kernels", kernelBenchmarks),
+    ("resnet", resnetBenchmarks),
+    ("hum", humBenchmarks),
+]
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var outputPath = "benchmark-results.json"
+if let flag = arguments.firstIndex(of: "--output"), flag + 1 < arguments.count {
+    outputPath = arguments[flag + 1]
+    arguments.removeSubrange(flag...(flag + 1))
+}
+if arguments.contains("--help") {
+    print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json]")
+    exit(0)
+}
+let selected = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
+var results: [String: [String: Double]] = [:]
+for group in selected {
+    print("== \(group.name)")
+    results[group.name] = group.run()
+}
+let json = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
+try json.write(to: URL(fileURLWithPath: outputPath), options: .atomic)
+print("results written to \(outputPath)")

@@ -1,0 +1,2 @@
+/// Figures of the hum benchmarks (to be written).
+func humBenchmarks() -> [String: Double] { [:] }

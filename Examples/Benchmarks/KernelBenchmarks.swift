@@ -1,0 +1,2 @@
+/// Figures of the kernel benchmarks (to be written).
+func kernelBenchmarks() -> [String: Double] { [:] }

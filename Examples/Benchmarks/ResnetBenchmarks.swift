@@ -1,0 +1,2 @@
+/// Figures of the resnet benchmarks (to be written).
+func resnetBenchmarks() -> [String: Double] { [:] }

@@ -1,1 +1,0 @@
-// The Layers module. Work in progress; see Documentation/Architecture.md.
