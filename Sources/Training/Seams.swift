@@ -1,0 +1,76 @@
+import Autodiff
+import Layers
+
+// The three things the training loop needs from the rest of the library, kept as small
+// protocols so the loop, checkpoints and reports can be tested with a tiny model and in-memory
+// data, and so each real type (LRN models, Autodiff's optimisers, FERData's loaders) plugs in
+// with a one-line conformance.
+
+/// A model the loop can train: parameters and buffers by state-dict name (from `Module`), a
+/// recorded loss for a batch, and class probabilities for evaluation.
+public protocol TrainableModel: Module where Scalar == Float {
+    /// The training objective for one batch, recorded for `backward()`, and the batch's class
+    /// scores (for the running training accuracy). `generator` feeds any sampling the
+    /// objective does (HUM's Monte-Carlo noise).
+    func trainingStep(images: Tensor<Float>, labels: [Int], generator: inout RandomGenerator) -> TrainingStepOutput
+    /// Class probabilities [N, C] for evaluation; called inside `Graph.withoutRecording`.
+    func probabilities(images: Tensor<Float>, generator: inout RandomGenerator) -> Tensor<Float>
+    /// What the model is (architecture, head, objective), for the checkpoint fingerprint.
+    var architectureSummary: String { get }
+}
+
+public struct TrainingStepOutput {
+    /// The scalar loss, recorded.
+    public var loss: Tensor<Float>
+    /// Scores [N, C] whose argmax is the prediction (logits or probabilities), not needed for backward.
+    public var scores: Tensor<Float>
+    public init(loss: Tensor<Float>, scores: Tensor<Float>) {
+        self.loss = loss
+        self.scores = scores
+    }
+}
+
+/// An optimiser the loop can drive and checkpoint.
+public protocol TrainingOptimizer: AnyObject {
+    var learningRate: Float { get set }
+    func step()
+    func zeroGrad()
+    /// Every piece of state needed to continue bit for bit (momentum buffers, Adam moments, step count).
+    func stateDict() -> [String: Tensor<Float>]
+    func loadStateDict(_ state: [String: Tensor<Float>]) throws
+}
+
+/// One batch: images [N, channels, height, width] (or any layout the model expects) and labels.
+public struct Batch {
+    public var images: Tensor<Float>
+    public var labels: [Int]
+    public init(images: Tensor<Float>, labels: [Int]) {
+        self.images = images
+        self.labels = labels
+    }
+}
+
+/// Where the batches come from. Training batches must be a pure function of
+/// (seed, epoch): that is what makes `--resume` continue exactly where a killed run stopped,
+/// since a checkpoint then only needs the epoch to restore the loader's position.
+public protocol EpochDataSource {
+    var classNames: [String] { get }
+    var trainingCount: Int { get }
+    var testCount: Int { get }
+    /// The shuffled, augmented training batches of one epoch.
+    func trainingBatches(epoch: Int, seed: UInt64, batchSize: Int) throws -> BatchStream
+    /// The test set in a fixed order, without augmentation.
+    func testBatches(batchSize: Int) throws -> BatchStream
+}
+
+/// A stream of batches whose reading may fail (a corrupt image met half-way through an epoch).
+public struct BatchStream {
+    private let nextBatch: () throws -> Batch?
+    public init(_ next: @escaping () throws -> Batch?) { nextBatch = next }
+    /// The batches of an array, in order.
+    public init(_ batches: [Batch]) {
+        var iterator = batches.makeIterator()
+        nextBatch = { iterator.next() }
+    }
+    public func next() throws -> Batch? { try nextBatch() }
+}

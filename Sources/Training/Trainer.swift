@@ -1,0 +1,182 @@
+import Autodiff
+import Foundation
+
+/// How a run trains: length, batch, schedule, seed, where checkpoints go.
+public struct TrainerConfiguration {
+    public var name: String
+    public var epochs: Int
+    public var batchSize: Int
+    public var schedule: StepSchedule
+    public var seed: UInt64
+    /// Written after every epoch; nil for none.
+    public var checkpointURL: URL?
+    /// Continue from `checkpointURL` when it exists.
+    public var resume: Bool
+    /// Stop training when the loss is not finite.
+    public init(name: String, epochs: Int, batchSize: Int, schedule: StepSchedule, seed: UInt64,
+                checkpointURL: URL? = nil, resume: Bool = false) {
+        self.name = name
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.schedule = schedule
+        self.seed = seed
+        self.checkpointURL = checkpointURL
+        self.resume = resume
+    }
+}
+
+/// The loop shared by every example: train an epoch, evaluate on the test set, record the
+/// epoch, write a checkpoint; stop with the last good checkpoint kept if the loss turns NaN/Inf.
+public final class Trainer<Model: TrainableModel> {
+    public let model: Model
+    public let optimizer: TrainingOptimizer
+    public let data: EpochDataSource
+    public let configuration: TrainerConfiguration
+    public let fingerprint: RunFingerprint
+    public let progress: ProgressDisplay
+    /// Called after each epoch's checkpoint is written (a test throws here to simulate a kill).
+    public var onEpochEnd: ((EpochRecord) throws -> Void)?
+    /// The realised noise matrix to put in the report, when the data has injected noise.
+    public var noiseMatrix: [[Int]]?
+
+    public private(set) var history: [EpochRecord] = []
+    public private(set) var lastConfusion: ConfusionMatrix
+
+    public init(model: Model, optimizer: TrainingOptimizer, data: EpochDataSource,
+                configuration: TrainerConfiguration, fingerprint: RunFingerprint,
+                progress: ProgressDisplay = ProgressDisplay()) {
+        self.model = model
+        self.optimizer = optimizer
+        self.data = data
+        self.configuration = configuration
+        self.fingerprint = fingerprint
+        self.progress = progress
+        lastConfusion = ConfusionMatrix(classNames: data.classNames)
+    }
+
+    /// The fingerprint the checkpoint records: the caller's settings plus the model's own
+    /// description and parameter count, so a different architecture is named as such.
+    var fullFingerprint: RunFingerprint {
+        var entries = fingerprint.entries
+        entries["model"] = model.architectureSummary
+        entries["model.parameter_count"] = String(model.parameterCount)
+        entries["batch_size"] = String(configuration.batchSize)
+        entries["seed"] = String(configuration.seed)
+        entries["schedule"] = "lr \(configuration.schedule.baseLearningRate) ×\(configuration.schedule.gamma) every \(configuration.schedule.stepSize) epochs"
+        entries["classes"] = data.classNames.joined(separator: ",")
+        return RunFingerprint(entries)
+    }
+
+    /// Trains to `configuration.epochs` (from the checkpoint's epoch when resuming) and returns the results.
+    public func run() throws -> RunResult {
+        var startEpoch = 1
+        if configuration.resume, let url = configuration.checkpointURL, FileManager.default.fileExists(atPath: url.path) {
+            startEpoch = try restore(from: url) + 1
+            progress.message("Resuming \(configuration.name) from \(url.path) after epoch \(startEpoch - 1).")
+        }
+        if startEpoch > configuration.epochs, !history.isEmpty {
+            progress.message("\(configuration.name): the checkpoint already holds \(history.count) epochs; nothing to train.")
+            try evaluate(epoch: startEpoch - 1)
+        }
+        for epoch in startEpoch...max(startEpoch, configuration.epochs) where epoch <= configuration.epochs {
+            let record = try trainEpoch(epoch)
+            history.append(record)
+            if let url = configuration.checkpointURL {
+                try checkpoint(completedEpochs: epoch).write(to: url)
+            }
+            try onEpochEnd?(record)
+        }
+        return RunResult(name: configuration.name, settings: fullFingerprint.entries.merging(["epochs": String(configuration.epochs)]) { $1 },
+                         history: history, confusion: lastConfusion, noiseMatrix: noiseMatrix)
+    }
+
+    func checkpoint(completedEpochs: Int) -> TrainingCheckpoint {
+        // Copies: the live tensors keep changing while a later epoch trains.
+        TrainingCheckpoint(completedEpochs: completedEpochs, seed: configuration.seed, history: history,
+                           fingerprint: fullFingerprint,
+                           modelState: model.stateDict.mapValues { $0.copy() },
+                           optimizerState: optimizer.stateDict().mapValues { $0.copy() })
+    }
+
+    /// Loads the checkpoint after checking it belongs to this run; returns its epoch.
+    func restore(from url: URL) throws -> Int {
+        let saved = try TrainingCheckpoint.read(from: url)
+        var differences = fullFingerprint.differences(from: saved.fingerprint)
+        if saved.seed != configuration.seed && !differences.contains(where: { $0.hasPrefix("seed:") }) {
+            differences.append("seed: checkpoint \(saved.seed), this run \(configuration.seed)")
+        }
+        differences += saved.modelDifferences(from: model)
+        guard differences.isEmpty else { throw TrainingError.incompatibleCheckpoint(path: url.path, differences: differences) }
+        saved.restore(into: model)
+        do {
+            try optimizer.loadStateDict(saved.optimizerState)
+        } catch {
+            throw TrainingError.incompatibleCheckpoint(path: url.path, differences: ["optimizer state: \(error)"])
+        }
+        history = saved.history
+        return saved.completedEpochs
+    }
+
+    /// Streams derive from (seed, epoch, purpose) so that any epoch can be replayed alone.
+    static func generator(seed: UInt64, epoch: Int, purpose: UInt64) -> RandomGenerator {
+        var mixer = RandomGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (purpose &* 0xD1B5_4A32_D192_ED03))
+        return mixer.split()
+    }
+
+    func trainEpoch(_ epoch: Int) throws -> EpochRecord {
+        let learningRate = configuration.schedule.learningRate(epoch: epoch)
+        optimizer.learningRate = Float(learningRate)
+        model.isTraining = true
+        var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)
+        let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
+        let start = Date()
+        var seen = 0, correct = 0, lossSum = 0.0, batchIndex = 0
+        let label = "\(configuration.name) epoch \(epoch)/\(configuration.epochs)"
+        while let batch = try batches.next() {
+            batchIndex += 1
+            optimizer.zeroGrad()
+            let step = model.trainingStep(images: batch.images, labels: batch.labels, generator: &generator)
+            let loss = step.loss.scalar
+            guard loss.isFinite else {
+                progress.finish()
+                let kept = configuration.checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
+                throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss, lastGoodCheckpoint: kept)
+            }
+            step.loss.backward()
+            optimizer.step()
+            let predictions = predictedClasses(step.scores.scalars, classCount: step.scores.shape.last ?? 1)
+            correct += zip(predictions, batch.labels).filter { $0 == $1 }.count
+            seen += batch.labels.count
+            lossSum += Double(loss) * Double(batch.labels.count)
+            progress.update(ProgressState(label: label, done: seen, total: data.trainingCount,
+                                          elapsedSeconds: Date().timeIntervalSince(start),
+                                          runningLoss: lossSum / Double(seen), runningAccuracy: Double(correct) / Double(seen)))
+        }
+        progress.finish()
+        guard seen > 0 else { throw TrainingError.data("\(configuration.name): epoch \(epoch) produced no training batches (empty training set?)") }
+        let test = try evaluate(epoch: epoch)
+        let record = EpochRecord(epoch: epoch, learningRate: learningRate, trainLoss: lossSum / Double(seen),
+                                 trainAccuracy: Double(correct) / Double(seen), testAccuracy: test.accuracy,
+                                 testMeanClassAccuracy: test.meanClassAccuracy, seconds: Date().timeIntervalSince(start))
+        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(learningRate), \(formatDuration(record.seconds))")
+        return record
+    }
+
+    /// Test-set confusion matrix with the model in evaluation mode, without recording.
+    @discardableResult
+    public func evaluate(epoch: Int) throws -> ConfusionMatrix {
+        model.isTraining = false
+        defer { model.isTraining = true }
+        var generator = Self.generator(seed: configuration.seed, epoch: 0, purpose: 2)
+        var confusion = ConfusionMatrix(classNames: data.classNames)
+        let batches = try data.testBatches(batchSize: configuration.batchSize)
+        try Graph.withoutRecording {
+            while let batch = try batches.next() {
+                let probabilities = model.probabilities(images: batch.images, generator: &generator)
+                confusion.add(truths: batch.labels, predictions: predictedClasses(probabilities.scalars, classCount: data.classNames.count))
+            }
+        }
+        lastConfusion = confusion
+        return confusion
+    }
+}

@@ -1,1 +1,0 @@
-// The Training module. Work in progress; see Documentation/Architecture.md.
