@@ -1,0 +1,146 @@
+import ArgumentParser
+
+/// The objective: the baseline, the ablation's middle rows, and the full LRN.
+public enum Method: String, CaseIterable, ExpressibleByArgument, Codable, Sendable {
+    case ce, ceCLD = "ce+cld", hum, humCLD = "hum+cld"
+
+    /// The paper's name for the row (Table 2).
+    public var paperName: String {
+        switch self {
+        case .ce: return "Baseline (L_ce)"
+        case .ceCLD: return "Baseline (L_ce + L_cld)"
+        case .hum: return "LRN (L_cls)"
+        case .humCLD: return "LRN (L_cls + L_cld)"
+        }
+    }
+    public var usesHUM: Bool { self == .hum || self == .humCLD }
+    public var usesCLD: Bool { self == .ceCLD || self == .humCLD }
+}
+
+/// `--method`: one objective, or `all` for the four of the ablation.
+public enum MethodChoice: ExpressibleByArgument, Equatable, Sendable {
+    case one(Method)
+    case all
+    public init?(argument: String) {
+        if argument == "all" { self = .all } else if let m = Method(rawValue: argument) { self = .one(m) } else { return nil }
+    }
+    public static var allValueStrings: [String] { Method.allCases.map(\.rawValue) + ["all"] }
+    public var methods: [Method] {
+        switch self {
+        case .one(let m): return [m]
+        case .all: return Method.allCases
+        }
+    }
+}
+
+public enum NoiseMode: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// The paper's: per class, an exact fraction of its samples gets a uniformly drawn other label.
+    case paper
+    /// SCN's script: each sample is flipped independently with the given probability.
+    case scn
+    /// Class-dependent: a fraction of class a flipped to a named partner b (`--noise-pairs`).
+    case pairs
+}
+
+public enum OptimizerChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case sgd, adam
+}
+
+public enum BackboneChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case resnet18, small
+}
+
+/// The flags every example shares. Options left unset take the data set's protocol default
+/// (see `ExperimentDefaults`).
+public struct ExperimentOptions: ParsableArguments {
+    public init() {}
+
+    @Option(help: ArgumentHelp("The data set's root folder, in its published layout. Without it, a built-in synthetic data set is generated and used.", valueName: "path"))
+    public var data: String?
+
+    @Option(help: ArgumentHelp("Fraction of training labels to corrupt, in [0, 1) (0.3 = 30 %). The test set is never touched.", valueName: "fraction"))
+    public var noise: Double?
+
+    @Option(name: .customLong("noise-mode"), help: "How noisy labels are drawn: paper (exact fraction per class, uniform other label), scn (each sample flipped with that probability), pairs (class a flipped to partner b, see --noise-pairs).")
+    public var noiseMode: NoiseMode = .paper
+
+    @Option(name: .customLong("noise-pairs"), help: ArgumentHelp("For --noise-mode pairs: comma-separated source:target class names, e.g. disgust:anger,anger:disgust.", valueName: "pairs"))
+    public var noisePairs: String?
+
+    @Option(help: ArgumentHelp("Objective: ce (baseline), ce+cld, hum, hum+cld (LRN), or all four.", valueName: "method"))
+    public var method: MethodChoice?
+
+    @Option(help: "Number of training epochs.")
+    public var epochs: Int?
+
+    @Option(name: .customLong("batch-size"), help: "Images per batch.")
+    public var batchSize: Int?
+
+    @Option(help: ArgumentHelp("Initial learning rate (multiplied by 0.1 every 10 epochs).", valueName: "rate"))
+    public var lr: Double?
+
+    @Option(help: "Optimiser: sgd (momentum 0.9, weight decay 1e-4) or adam.")
+    public var optimizer: OptimizerChoice?
+
+    @Option(help: "Backbone: resnet18 (the paper's) or small (a narrow ResNet for quick runs on a CPU).")
+    public var backbone: BackboneChoice?
+
+    @Option(name: .customLong("image-size"), help: ArgumentHelp("Side of the square training images in pixels.", valueName: "pixels"))
+    public var imageSize: Int?
+
+    @Option(name: .customLong("mc-samples"), help: ArgumentHelp("Monte-Carlo samples S of HUM's logits at training time.", valueName: "S"))
+    public var mcSamples: Int?
+
+    @Option(help: ArgumentHelp("Softmax temperature T of HUM.", valueName: "T"))
+    public var temperature: Double = 0.7
+
+    @Option(name: .customLong("lambda"), help: ArgumentHelp("Weight λ₁ of the CLD loss.", valueName: "λ"))
+    public var lambda: Double = 1
+
+    @Option(help: "Seed of every random choice (initialisation, noise, shuffling, augmentation, sampling).")
+    public var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Backbone weights to start from (a safetensors file, e.g. a ResNet18 pretrained on MS-Celeb-1M).", valueName: "file"))
+    public var pretrained: String?
+
+    @Option(help: ArgumentHelp("Folder for checkpoints, results (JSON, CSV) and pictures (SVG).", valueName: "dir"))
+    public var output: String?
+
+    @Flag(help: "Continue from the checkpoint in --output (refused if it was written by another model or configuration).")
+    public var resume = false
+
+    @Option(help: "Worker threads for the kernels (default: all cores).")
+    public var threads: Int?
+
+    public mutating func validate() throws {
+        if let noise, !(noise >= 0 && noise < 1) {
+            throw ValidationError("--noise must be a fraction in [0, 1), e.g. 0.3 for 30 %; got \(noise)")
+        }
+        if noiseMode == .pairs {
+            guard noisePairs != nil else { throw ValidationError("--noise-mode pairs needs --noise-pairs, e.g. --noise-pairs disgust:anger,anger:disgust") }
+        }
+        if let pairs = noisePairs { _ = try Self.parsePairs(pairs) }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1; got \(epochs)") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1; got \(batchSize)") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number; got \(lr)") }
+        if let imageSize, imageSize < 16 || imageSize > 1024 { throw ValidationError("--image-size must be between 16 and 1024 pixels; got \(imageSize)") }
+        if let mcSamples, mcSamples < 1 { throw ValidationError("--mc-samples must be at least 1; got \(mcSamples)") }
+        if !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive; got \(temperature)") }
+        if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda must be zero or positive; got \(lambda)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads)") }
+    }
+
+    /// "disgust:anger,anger:disgust" → [("disgust", "anger"), ("anger", "disgust")] (names lower-cased).
+    public static func parsePairs(_ text: String) throws -> [(source: String, target: String)] {
+        try text.split(separator: ",").map { item in
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--noise-pairs: '\(item)' is not source:target (e.g. disgust:anger)")
+            }
+            guard parts[0] != parts[1] else { throw ValidationError("--noise-pairs: '\(item)' maps a class to itself") }
+            return (parts[0], parts[1])
+        }
+    }
+}
+
+import Foundation

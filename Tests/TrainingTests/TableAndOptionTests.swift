@@ -1,0 +1,72 @@
+import ArgumentParser
+import Testing
+@testable import Training
+
+@Suite("Paper tables")
+struct PaperTableTests {
+    @Test("Table 1 carries the paper's numbers and ours in the paper's column order")
+    func table1() {
+        let t = PaperTables.table1(ours: [.ce: [30: [.rafdb: 0.7012]], .humCLD: [30: [.rafdb: 0.7534]]])
+        #expect(t.columns == ["Method", "RAF-DB 10%", "AffectNet 10%", "RAF-DB 20%", "AffectNet 20%", "RAF-DB 30%", "AffectNet 30%"])
+        #expect(t.rows[4] == ["Our Method (paper)", "85.45", "59.49", "83.41", "58.21", "81.84", "57.09"])
+        #expect(t.rows[5] == ["Baseline (ours)", "-", "-", "-", "-", "70.12", "-"])
+        #expect(t.rows[6].last == "-" && t.rows[6][5] == "75.34")
+    }
+
+    @Test("Table 2 and Table 3 rows")
+    func tables2and3() {
+        let t2 = PaperTables.table2(ours: [.hum: [.rafdb: 0.5]])
+        #expect(t2.rows[2] == ["LRN", "L_cls", "88.35", "50.00", "60.59", "-"])
+        let t3 = PaperTables.table3(ours: [.ferplus: 0.8])
+        #expect(t3.rows.first == ["DLP-CNN [1]", "80.89", "54.47", "-"])
+        #expect(t3.rows.last == ["LRN (ours, this implementation)", "-", "-", "80.00"])
+    }
+
+    @Test("a printed table has aligned columns; its CSV has one line per row")
+    func formatting() {
+        var t = ResultTable(title: "T", columns: ["name", "acc"], notes: ["note"])
+        t.addRow(["long name", "1.00"])
+        t.addRow(["x", "99.50"])
+        #expect(t.formatted() == "T\nname         acc\n----------------\nlong name   1.00\nx          99.50\nnote")
+        #expect(t.csv() == "name,acc\nlong name,1.00\nx,99.50\n")
+    }
+}
+
+@Suite("Command-line options")
+struct OptionTests {
+    func message(_ arguments: [String]) -> String? {
+        do {
+            _ = try ExperimentOptions.parse(arguments)
+            return nil
+        } catch {
+            return ExperimentOptions.message(for: error)
+        }
+    }
+
+    @Test("defaults parse; every flag is accepted")
+    func accepted() throws {
+        let o = try ExperimentOptions.parse(["--data", "/d", "--noise", "0.3", "--noise-mode", "pairs", "--noise-pairs", "disgust:anger",
+                                             "--method", "all", "--epochs", "3", "--batch-size", "8", "--lr", "0.01", "--optimizer", "adam",
+                                             "--backbone", "small", "--image-size", "48", "--mc-samples", "10", "--temperature", "0.5",
+                                             "--lambda", "0.5", "--seed", "4", "--pretrained", "w.safetensors", "--output", "out",
+                                             "--resume", "--threads", "2"])
+        #expect(o.method == .all && o.method!.methods.count == 4)
+        #expect(o.noiseMode == .pairs && o.optimizer == .adam && o.backbone == .small && o.resume)
+        #expect(try ExperimentOptions.parsePairs(o.noisePairs!).map { "\($0.source)>\($0.target)" } == ["disgust>anger"])
+        let defaults = try ExperimentOptions.parse([])
+        #expect(defaults.method == nil && defaults.temperature == 0.7 && defaults.lambda == 1 && !defaults.resume)
+    }
+
+    @Test("invalid values are refused with a message naming the flag and the value")
+    func refused() {
+        #expect(message(["--noise", "30"])!.contains("--noise must be a fraction in [0, 1), e.g. 0.3 for 30 %; got 30.0"))
+        #expect(message(["--epochs", "0"])!.contains("--epochs must be at least 1; got 0"))
+        #expect(message(["--lr=-1"])!.contains("--lr must be a positive number"))
+        #expect(message(["--method", "svm"])!.contains("svm"))
+        #expect(message(["--noise-mode", "pairs"])!.contains("--noise-mode pairs needs --noise-pairs"))
+        #expect(message(["--noise-pairs", "disgust-anger"])!.contains("'disgust-anger' is not source:target"))
+        #expect(message(["--temperature", "0"])!.contains("--temperature must be positive"))
+        #expect(message(["--image-size", "4"])!.contains("--image-size must be between 16 and 1024 pixels; got 4"))
+        #expect(message(["--threads", "0"])!.contains("--threads must be at least 1"))
+    }
+}
