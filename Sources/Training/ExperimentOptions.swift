@@ -33,7 +33,7 @@ public enum MethodChoice: ExpressibleByArgument, Equatable, Sendable {
     }
 }
 
-public enum NoiseMode: String, CaseIterable, ExpressibleByArgument, Sendable {
+public enum NoiseOption: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// The paper's: per class, an exact fraction of its samples gets a uniformly drawn other label.
     case paper
     /// SCN's script: each sample is flipped independently with the given probability.
@@ -62,7 +62,7 @@ public struct ExperimentOptions: ParsableArguments {
     public var noise: Double?
 
     @Option(name: .customLong("noise-mode"), help: "How noisy labels are drawn: paper (exact fraction per class, uniform other label), scn (each sample flipped with that probability), pairs (class a flipped to partner b, see --noise-pairs).")
-    public var noiseMode: NoiseMode = .paper
+    public var noiseMode: NoiseOption = .paper
 
     @Option(name: .customLong("noise-pairs"), help: ArgumentHelp("For --noise-mode pairs: comma-separated source:target class names, e.g. disgust:anger,anger:disgust.", valueName: "pairs"))
     public var noisePairs: String?

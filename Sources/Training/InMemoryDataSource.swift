@@ -52,7 +52,7 @@ public struct InMemoryDataSource: EpochDataSource {
             for (row, index) in indices.enumerated() {
                 (images.data + row * rowSize).update(from: samples.data + index * rowSize, count: rowSize)
             }
-            return Batch(images: images, labels: indices.map { labels[$0] })
+            return TrainingBatch(images: images, labels: indices.map { labels[$0] })
         }
     }
 }

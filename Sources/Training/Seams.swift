@@ -32,7 +32,7 @@ public struct TrainingStepOutput {
 
 /// An optimiser the loop can drive and checkpoint.
 public protocol TrainingOptimizer: AnyObject {
-    var learningRate: Float { get set }
+    var learningRate: Double { get set }
     func step()
     func zeroGrad()
     /// Every piece of state needed to continue bit for bit (momentum buffers, Adam moments, step count).
@@ -41,7 +41,7 @@ public protocol TrainingOptimizer: AnyObject {
 }
 
 /// One batch: images [N, channels, height, width] (or any layout the model expects) and labels.
-public struct Batch {
+public struct TrainingBatch {
     public var images: Tensor<Float>
     public var labels: [Int]
     public init(images: Tensor<Float>, labels: [Int]) {
@@ -65,12 +65,12 @@ public protocol EpochDataSource {
 
 /// A stream of batches whose reading may fail (a corrupt image met half-way through an epoch).
 public struct BatchStream {
-    private let nextBatch: () throws -> Batch?
-    public init(_ next: @escaping () throws -> Batch?) { nextBatch = next }
+    private let nextBatch: () throws -> TrainingBatch?
+    public init(_ next: @escaping () throws -> TrainingBatch?) { nextBatch = next }
     /// The batches of an array, in order.
-    public init(_ batches: [Batch]) {
+    public init(_ batches: [TrainingBatch]) {
         var iterator = batches.makeIterator()
         nextBatch = { iterator.next() }
     }
-    public func next() throws -> Batch? { try nextBatch() }
+    public func next() throws -> TrainingBatch? { try nextBatch() }
 }

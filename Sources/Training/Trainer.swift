@@ -125,7 +125,7 @@ public final class Trainer<Model: TrainableModel> {
 
     func trainEpoch(_ epoch: Int) throws -> EpochRecord {
         let learningRate = configuration.schedule.learningRate(epoch: epoch)
-        optimizer.learningRate = Float(learningRate)
+        optimizer.learningRate = learningRate
         model.isTraining = true
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)
         let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)

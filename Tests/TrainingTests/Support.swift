@@ -47,11 +47,11 @@ final class TinyModel: TrainableModel {
 /// Plain momentum SGD (PyTorch's form: v = μv + g; p -= lr·v), for the tests only.
 final class MomentumSGD: TrainingOptimizer {
     let parameters: [Tensor<Float>]
-    var learningRate: Float
+    var learningRate: Double
     let momentum: Float
     var velocities: [Tensor<Float>]
 
-    init(parameters: [Tensor<Float>], learningRate: Float, momentum: Float = 0.9) {
+    init(parameters: [Tensor<Float>], learningRate: Double, momentum: Float = 0.9) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.momentum = momentum
@@ -63,7 +63,7 @@ final class MomentumSGD: TrainingOptimizer {
             guard let g = p.grad else { continue }
             for i in 0..<p.count {
                 v.data[i] = momentum * v.data[i] + g.data[i]
-                p.data[i] -= learningRate * v.data[i]
+                p.data[i] -= Float(learningRate) * v.data[i]
             }
         }
     }

@@ -9,7 +9,7 @@ struct SimulatedKill: Error {}
 struct TrainerTests {
     func makeTrainer(_ model: TinyModel, data: InMemoryDataSource, epochs: Int, folder: URL?, resume: Bool = false,
                      lr: Double = 0.05, settings: [String: String] = ["method": "ce"]) -> Trainer<TinyModel> {
-        let optimizer = MomentumSGD(parameters: model.parameters, learningRate: Float(lr))
+        let optimizer = MomentumSGD(parameters: model.parameters, learningRate: lr)
         let configuration = TrainerConfiguration(name: "tiny", epochs: epochs, batchSize: 16,
                                                  schedule: StepSchedule(baseLearningRate: lr, stepSize: 3, gamma: 0.5),
                                                  seed: 7, checkpointURL: folder?.appendingPathComponent("checkpoint.safetensors"), resume: resume)

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Which data set an example reads.
+public enum DatasetKind: String, CaseIterable, Sendable {
+    case rafdb = "RAF-DB", affectnet = "AffectNet", ferplus = "FERPlus", imageFolder = "ImageFolder"
+}
+
+/// Every setting of a run, resolved: the command line where given, else the protocol default
+/// of the data set (DESIGN §4), else the quick defaults of the built-in synthetic data set.
+public struct ExperimentSettings: Equatable, Sendable {
+    public var dataset: DatasetKind
+    /// The data folder; nil for the built-in synthetic RAF-DB.
+    public var dataPath: String?
+    public var methods: [Method]
+    public var noise: Double
+    public var noiseMode: NoiseOption
+    public var noisePairs: String?
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Double
+    public var optimizer: OptimizerChoice
+    /// SGD's momentum and weight decay (the paper: 0.9, 1e-4). Adam uses no weight decay.
+    public var momentum: Double
+    public var weightDecay: Double
+    public var decayEvery: Int
+    public var decayFactor: Double
+    public var classBalancedSampling: Bool
+    public var backbone: BackboneChoice
+    public var imageSize: Int
+    public var trainingMCSamples: Int
+    public var evaluationMCSamples: Int
+    public var temperature: Double
+    public var lambda: Double
+    public var seed: UInt64
+    public var pretrained: String?
+    public var output: String
+    public var resume: Bool
+    public var threads: Int?
+
+    public var usesBuiltInData: Bool { dataPath == nil }
+
+    /// Resolves the options for `dataset`. `--data` absent means the built-in data (RAF-DB layout only).
+    public static func resolve(_ o: ExperimentOptions, dataset: DatasetKind) throws -> ExperimentSettings {
+        let builtIn = o.data == nil
+        if builtIn && dataset != .rafdb {
+            throw TrainingError.invalidOption("--data is required for \(dataset.rawValue): point it at the data set's root folder (see Documentation/GettingStarted.md). Only Example-RAFDB has a built-in synthetic data set.")
+        }
+        let adam = dataset == .affectnet
+        let optimizer = o.optimizer ?? (adam ? .adam : .sgd)
+        let defaultMethods: [Method] = builtIn ? [.ce, .humCLD] : [.humCLD]
+        return ExperimentSettings(
+            dataset: dataset,
+            dataPath: o.data,
+            methods: o.method?.methods ?? defaultMethods,
+            noise: o.noise ?? (builtIn ? 0.3 : 0),
+            noiseMode: o.noiseMode,
+            noisePairs: o.noisePairs,
+            // The paper does not state the number of epochs; 30 covers three steps of its
+            // ×0.1-every-10-epochs schedule. The built-in run is sized to finish in minutes.
+            epochs: o.epochs ?? (builtIn ? BuiltIn.epochs : 30),
+            batchSize: o.batchSize ?? 64,
+            learningRate: o.lr ?? (builtIn ? BuiltIn.learningRate : 1e-4),
+            optimizer: optimizer,
+            momentum: 0.9,
+            weightDecay: optimizer == .sgd ? 1e-4 : 0,
+            decayEvery: 10,
+            decayFactor: 0.1,
+            classBalancedSampling: adam,
+            backbone: o.backbone ?? (builtIn ? .small : .resnet18),
+            imageSize: o.imageSize ?? (builtIn ? BuiltIn.imageSize : 112),
+            trainingMCSamples: o.mcSamples ?? (builtIn ? BuiltIn.trainingMCSamples : 1000),
+            evaluationMCSamples: o.mcSamples ?? (builtIn ? BuiltIn.trainingMCSamples : 1000),
+            temperature: o.temperature,
+            lambda: o.lambda,
+            seed: o.seed,
+            pretrained: o.pretrained,
+            output: o.output ?? (builtIn ? "runs/built-in-rafdb" : "runs/\(dataset.rawValue.lowercased())"),
+            resume: o.resume,
+            threads: o.threads)
+    }
+
+    /// The quick configuration of the main job on the built-in data (sized on 2 cores, see
+    /// Documentation/Reproducing.md for the measurement).
+    public enum BuiltIn {
+        public static let epochs = 8
+        public static let learningRate = 0.05
+        public static let imageSize = 32
+        public static let trainingMCSamples = 100
+        public static let trainCount = 2000
+        public static let testCount = 600
+    }
+
+    /// The settings that decide `method`'s result, for the checkpoint fingerprint.
+    public func fingerprint(for method: Method) -> RunFingerprint {
+        var entries: [String: String] = [
+            "dataset": dataset.rawValue,
+            "data": dataPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "built-in synthetic RAF-DB",
+            "method": method.rawValue,
+            "noise": "\(noise)",
+            "optimizer": optimizer.rawValue,
+            "momentum": optimizer == .sgd ? "\(momentum)" : "-",
+            "weight_decay": "\(weightDecay)",
+            "class_balanced_sampling": "\(classBalancedSampling)",
+            "backbone": backbone.rawValue,
+            "image_size": String(imageSize),
+            "pretrained": pretrained ?? "none",
+        ]
+        if noise > 0 {
+            entries["noise_mode"] = noiseMode.rawValue
+            if noiseMode == .pairs { entries["noise_pairs"] = noisePairs ?? "" }
+        }
+        if method.usesHUM {
+            entries["mc_samples"] = String(trainingMCSamples)
+            entries["temperature"] = "\(temperature)"
+        }
+        if method.usesCLD { entries["lambda"] = "\(lambda)" }
+        return RunFingerprint(entries)
+    }
+
+    /// Where `method`'s checkpoint and reports go.
+    public func runFolder(for method: Method) -> URL {
+        URL(fileURLWithPath: output).appendingPathComponent(method.rawValue.replacingOccurrences(of: "+", with: "-"))
+    }
+
+    /// One line per setting, for the start of a run's log.
+    public var summary: String {
+        var lines = [
+            "data:       \(dataPath ?? "built-in synthetic RAF-DB (generated on first use)") [\(dataset.rawValue) layout]",
+            "methods:    \(methods.map(\.rawValue).joined(separator: ", "))",
+            "noise:      \(noise == 0 ? "none" : "\(fixed(noise * 100, decimals: 0)) % (\(noiseMode.rawValue)\(noisePairs.map { " " + $0 } ?? ""))")",
+            "backbone:   \(backbone.rawValue)\(pretrained.map { " from \($0)" } ?? " from scratch"), images \(imageSize)×\(imageSize)",
+            "optimizer:  \(optimizer.rawValue)\(optimizer == .sgd ? " momentum \(momentum)" : "") lr \(learningRate) (×\(decayFactor) every \(decayEvery) epochs), weight decay \(weightDecay), batch \(batchSize)\(classBalancedSampling ? ", class-balanced batches" : "")",
+            "epochs:     \(epochs)",
+            "HUM:        S = \(trainingMCSamples) samples, T = \(temperature); CLD λ₁ = \(lambda)",
+            "seed:       \(seed)",
+            "output:     \(output)",
+        ]
+        if let threads { lines.append("threads:    \(threads)") }
+        return lines.joined(separator: "\n")
+    }
+}
