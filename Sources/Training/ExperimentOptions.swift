@@ -17,20 +17,25 @@ public enum Method: String, CaseIterable, ExpressibleByArgument, Codable, Sendab
     public var usesCLD: Bool { self == .ceCLD || self == .humCLD }
 }
 
-/// `--method`: one objective, or `all` for the four of the ablation.
-public enum MethodChoice: ExpressibleByArgument, Equatable, Sendable {
-    case one(Method)
-    case all
+/// `--method`: one objective, a comma-separated list (`ce,hum+cld`), or `all` for the four of the ablation.
+public struct MethodChoice: ExpressibleByArgument, Equatable, Sendable {
+    public let methods: [Method]
+    public init(_ methods: [Method]) { self.methods = methods }
     public init?(argument: String) {
-        if argument == "all" { self = .all } else if let m = Method(rawValue: argument) { self = .one(m) } else { return nil }
+        if argument == "all" {
+            methods = Method.allCases
+            return
+        }
+        var list: [Method] = []
+        for name in argument.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let m = Method(rawValue: name) else { return nil }
+            if !list.contains(m) { list.append(m) }
+        }
+        guard !list.isEmpty else { return nil }
+        methods = list
     }
     public static var allValueStrings: [String] { Method.allCases.map(\.rawValue) + ["all"] }
-    public var methods: [Method] {
-        switch self {
-        case .one(let m): return [m]
-        case .all: return Method.allCases
-        }
-    }
+    public static let all = MethodChoice(Method.allCases)
 }
 
 public enum NoiseOption: String, CaseIterable, ExpressibleByArgument, Sendable {
@@ -67,7 +72,7 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("noise-pairs"), help: ArgumentHelp("For --noise-mode pairs: comma-separated source:target class names, e.g. disgust:anger,anger:disgust.", valueName: "pairs"))
     public var noisePairs: String?
 
-    @Option(help: ArgumentHelp("Objective: ce (baseline), ce+cld, hum, hum+cld (LRN), or all four.", valueName: "method"))
+    @Option(help: ArgumentHelp("Objective: ce (baseline), ce+cld, hum, hum+cld (LRN), a comma-separated list of them, or all four.", valueName: "method"))
     public var method: MethodChoice?
 
     @Option(help: "Number of training epochs.")

@@ -51,6 +51,7 @@ struct OptionTests {
                                              "--lambda", "0.5", "--seed", "4", "--pretrained", "w.safetensors", "--output", "out",
                                              "--resume", "--threads", "2"])
         #expect(o.method == .all && o.method!.methods.count == 4)
+        #expect(try ExperimentOptions.parse(["--method", "hum+cld,ce"]).method!.methods == [.humCLD, .ce])
         #expect(o.noiseMode == .pairs && o.optimizer == .adam && o.backbone == .small && o.resume)
         #expect(try ExperimentOptions.parsePairs(o.noisePairs!).map { "\($0.source)>\($0.target)" } == ["disgust>anger"])
         let defaults = try ExperimentOptions.parse([])

@@ -1,0 +1,142 @@
+import Autodiff
+import FERData
+import Foundation
+
+/// What the examples run: load the data set (or generate the built-in one), inject label noise,
+/// train each requested method with the shared loop, write the reports, print the comparison.
+public enum ExperimentRunner {
+    /// Extra, data-set-specific inputs of the examples.
+    public struct DataOptions: Sendable {
+        /// RAF-DB: an alternative training label list (e.g. a published noisy list).
+        public var trainingLabelList: String?
+        /// AffectNet: 7 or 8 classes.
+        public var affectNetClasses: Int
+        public init(trainingLabelList: String? = nil, affectNetClasses: Int = 8) {
+            self.trainingLabelList = trainingLabelList
+            self.affectNetClasses = affectNetClasses
+        }
+    }
+
+    /// Runs every method of `settings`; returns the results by method and prints the comparison.
+    @discardableResult
+    public static func run(_ settings: ExperimentSettings, data dataOptions: DataOptions = DataOptions(),
+                           progress: ProgressDisplay = ProgressDisplay()) throws -> [Method: RunResult] {
+        if let threads = settings.threads { setKernelThreads(threads) }
+        progress.message("Settings\n" + settings.summary)
+        let start = Date()
+        let (train, test) = try loadData(settings, dataOptions, progress: progress)
+        progress.message("training set: \(train.summary)\ntest set:     \(test.summary)")
+
+        let output = URL(fileURLWithPath: settings.output)
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        var trainLabels = train.labels
+        var noiseMatrix: [[Int]]?
+        if settings.noise > 0 {
+            let noisy = try LabelNoise.inject(trainingLabels: trainLabels, classNames: train.classNames,
+                                              mode: try noiseMode(settings, classNames: train.classNames), seed: settings.seed)
+            trainLabels = noisy.labels
+            noiseMatrix = noisy.matrix.counts
+            try noisy.matrix.save(csvPath: output.appendingPathComponent("noise-matrix.csv").path)
+            progress.message(noisy.matrix.table)
+        }
+        let source = FERDataSource(train: train.relabeled(trainLabels), test: test, imageSize: settings.imageSize,
+                                   classBalanced: settings.classBalancedSampling)
+
+        var results: [Method: RunResult] = [:]
+        for method in settings.methods {
+            results[method] = try train(method: method, settings: settings, data: source, noiseMatrix: noiseMatrix, progress: progress)
+        }
+        let table = comparisonTable(settings, results: results)
+        try writeAtomically(table.csv(), to: output.appendingPathComponent("comparison.csv"))
+        progress.message("\n" + table.formatted())
+        progress.message("Total time \(formatDuration(Date().timeIntervalSince(start))). Results, checkpoints and pictures are in \(settings.output)/.")
+        return results
+    }
+
+    /// Trains one method from scratch (or from `--pretrained`, or resumes) and writes its reports.
+    static func train<D: EpochDataSource>(method: Method, settings: ExperimentSettings, data: D,
+                                          noiseMatrix: [[Int]]?, progress: ProgressDisplay) throws -> RunResult {
+        let folder = settings.runFolder(for: method)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let model = try ModelFactory.make(method: method, settings: settings, classCount: data.classNames.count)
+        if let pretrained = settings.pretrained {
+            progress.message(try model.loadPretrainedBackbone(from: URL(fileURLWithPath: pretrained)))
+        }
+        let optimizer = try ModelFactory.optimizer(for: model, settings: settings)
+        let configuration = TrainerConfiguration(
+            name: method.rawValue, epochs: settings.epochs, batchSize: settings.batchSize,
+            schedule: StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor),
+            seed: settings.seed, checkpointURL: folder.appendingPathComponent("checkpoint.safetensors"), resume: settings.resume)
+        let trainer = Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,
+                              fingerprint: settings.fingerprint(for: method), progress: progress)
+        trainer.noiseMatrix = noiseMatrix
+        progress.message("\n== \(method.paperName): \(model.architectureSummary), \(model.parameterCount) parameters")
+        let result = try trainer.run()
+        try Reports.write(result, to: folder)
+        progress.message(result.confusion.formattedTable())
+        return result
+    }
+
+    static func noiseMode(_ settings: ExperimentSettings, classNames: [String]) throws -> FERData.NoiseMode {
+        switch settings.noiseMode {
+        case .paper: return .exactFraction(settings.noise)
+        case .scn: return .perSampleProbability(settings.noise)
+        case .pairs:
+            return .pairFlips(pairs: try LabelNoise.parsePairs(settings.noisePairs ?? "", classNames: classNames), fraction: settings.noise)
+        }
+    }
+
+    /// Where the built-in synthetic data set is cached: $LRN_CACHE, else $XDG_CACHE_HOME/lrn, else ~/.cache/lrn.
+    public static var builtInDataFolder: String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["LRN_CACHE"] ?? env["XDG_CACHE_HOME"].map { $0 + "/lrn" }
+            ?? (FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/lrn")
+        return base + "/synthetic-rafdb"
+    }
+
+    static func loadData(_ settings: ExperimentSettings, _ options: DataOptions,
+                         progress: ProgressDisplay) throws -> (ImageFileDataset, ImageFileDataset) {
+        switch settings.dataset {
+        case .rafdb:
+            var root = settings.dataPath
+            if root == nil {
+                let folder = builtInDataFolder
+                let configuration = SyntheticRAFDB.Configuration(trainCount: ExperimentSettings.BuiltIn.trainCount,
+                                                                 testCount: ExperimentSettings.BuiltIn.testCount, seed: 0)
+                progress.message("Preparing the built-in synthetic RAF-DB in \(folder) (generated once, then reused)…")
+                root = try SyntheticRAFDB.ensure(at: folder, configuration: configuration)
+            }
+            return try RAFDB.load(root: root!, trainingLabelList: options.trainingLabelList)
+        case .affectnet:
+            return try AffectNet.load(root: settings.dataPath!, classCount: options.affectNetClasses)
+        case .ferplus:
+            return try FERPlus.load(root: settings.dataPath!)
+        case .imageFolder:
+            return try ImageFolder.load(root: settings.dataPath!)
+        }
+    }
+
+    /// One row per method: final and best test accuracy, mean class accuracy, time.
+    public static func comparisonTable(_ settings: ExperimentSettings, results: [Method: RunResult]) -> ResultTable {
+        let noise = settings.noise > 0 ? "\(fixed(settings.noise * 100, decimals: 0)) % \(settings.noiseMode.rawValue) label noise" : "clean labels"
+        var table = ResultTable(
+            title: "\(settings.usesBuiltInData ? "Built-in synthetic RAF-DB" : settings.dataset.rawValue), \(noise): test accuracy (%) after \(settings.epochs) epochs",
+            columns: ["Method", "final acc", "best acc", "mean class acc", "train acc (noisy)", "time"])
+        for method in settings.methods {
+            guard let r = results[method] else { continue }
+            table.addRow([method.paperName, percentCell(r.finalTestAccuracy), percentCell(r.bestTestAccuracy),
+                          percentCell(r.history.last?.testMeanClassAccuracy), percentCell(r.history.last?.trainAccuracy),
+                          formatDuration(r.history.map(\.seconds).reduce(0, +))])
+        }
+        if settings.usesBuiltInData {
+            table.notes = [
+                "",
+                "This ran on generated faces, not real data: the numbers show the method working, not the paper's results.",
+                "To run the paper's protocol on the real RAF-DB (basic), download it and point at its root folder:",
+                "  swift run -c release Example-RAFDB --data /path/to/RAF-DB/basic --noise 0.3 --method all",
+                "(the folder holds EmoLabel/list_patition_label.txt and Image/aligned/). See Documentation/Reproducing.md.",
+            ]
+        }
+        return table
+    }
+}
