@@ -93,4 +93,26 @@ struct TrainerTests {
         #expect(saved.completedEpochs == 1)
         #expect(saved.modelState.values.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
     }
+
+    @Test("resuming a finished run trains nothing and reports the same evaluation")
+    func resumeFinished() throws {
+        let data = try blobs(seed: 1)
+        let folder = try temporaryFolder("finished")
+        let first = try makeTrainer(TinyModel(features: 4, hidden: 8, classes: 3, seed: 2), data: data, epochs: 2, folder: folder).run()
+        let again = try makeTrainer(TinyModel(features: 4, hidden: 8, classes: 3, seed: 5), data: data, epochs: 2, folder: folder, resume: true).run()
+        #expect(again.history == first.history)
+        #expect(again.confusion == first.confusion)
+    }
+
+    @Test("--resume with a corrupt checkpoint stops with a message naming the file; nothing is overwritten")
+    func corruptCheckpoint() throws {
+        let data = try blobs(seed: 1)
+        let folder = try temporaryFolder("corrupt")
+        let url = folder.appendingPathComponent("checkpoint.safetensors")
+        try Data("garbage".utf8).write(to: url)
+        let trainer = makeTrainer(TinyModel(features: 4, hidden: 8, classes: 3, seed: 2), data: data, epochs: 1, folder: folder, resume: true)
+        let error = #expect(throws: TrainingError.self) { try trainer.run() }
+        #expect("\(error!)" == "cannot read checkpoint \(url.path): the file has 7 bytes, too short for a safetensors header (8-byte length first)")
+        #expect(try Data(contentsOf: url) == Data("garbage".utf8))
+    }
 }
