@@ -11,10 +11,7 @@ extension Tensor {
     }
 
     func normalisedAxes(_ axes: [Int], op: String) -> [Int] {
-        let list = validate { try axes.map { try Shapes.axis($0, rank: rank, op: op) } }
-        let unique = Array(Set(list)).sorted()
-        if unique.count != list.count { fatalError("\(op): repeated axis in \(axes)") }
-        return unique
+        validate { try Shapes.reductionAxes(axes, of: shape, op: op) }
     }
 
     /// Sum over one axis, keeping it as size 1 (no recording).
@@ -52,8 +49,8 @@ extension Tensor {
     /// Sums a broadcast gradient back down to `target` (the shape of an input before broadcasting).
     public func sum(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
+        validate { try Shapes.reduction(shape, to: target) }
         let extra = rank - target.count
-        precondition(extra >= 0, "sum(toShape:): cannot reduce \(shapeString(shape)) to \(shapeString(target))")
         var axes = Array(0..<extra)
         for (i, size) in target.enumerated() where size == 1 && shape[extra + i] != 1 { axes.append(extra + i) }
         return sum(axes: axes, keepDims: true).reshaped(target)
