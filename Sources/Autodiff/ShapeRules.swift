@@ -3,6 +3,16 @@
 // through `validate { }` before any kernel runs, and tests call them to check the messages.
 
 extension Shapes {
+    /// Normalises `axis` (negative counts from the end) for a tensor of shape `shape`, which must
+    /// have at least one dimension.
+    public static func axis(_ axis: Int, of shape: [Int], op: String) throws -> Int {
+        let a = axis < 0 ? axis + shape.count : axis
+        guard a >= 0, a < shape.count else {
+            throw ShapeError(op, "axis \(axis) is out of range for \(shapeString(shape)) (rank \(shape.count))")
+        }
+        return a
+    }
+
     /// `reshaped`: the target shape with a -1 hole filled in.
     public static func reshape(_ shape: [Int], to newShape: [Int]) throws -> [Int] {
         let count = elementCount(shape)

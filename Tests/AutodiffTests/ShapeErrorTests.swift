@@ -72,6 +72,9 @@ import Testing
         expectMentions(message { _ = try Shapes.reductionAxes([0, 2], of: [2, 3], op: "sum") }, ["sum:", "axis 2", "[2, 3]"])
         expectMentions(message { _ = try Shapes.reductionAxes([1, -1], of: [2, 3], op: "mean") }, ["mean:", "repeated", "[2, 3]"])
         expectMentions(message { try Shapes.reduction([2, 3], to: [4]) }, ["sum(toShape:)", "[2, 3]", "[4]"])
+        expectMentions(message { _ = try Shapes.axis(2, of: [3, 4], op: "softmax") }, ["softmax:", "axis 2", "[3, 4]"])
+        expectMentions(message { _ = try Shapes.axis(-3, of: [3, 4], op: "transpose") }, ["transpose:", "axis -3", "[3, 4]"])
+        expectMentions(message { _ = try Shapes.axis(0, of: [], op: "max") }, ["max:", "axis 0", "[]"])
     }
 
     @Test func backwardNeedsALiveGraph() {
@@ -97,6 +100,14 @@ import Testing
         }
         let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(stderr.contains("add: shapes [2, 3] and [4] cannot be broadcast together"), "stderr: \(stderr)")
+    }
+
+    @Test func mismatchedMatmulStopsTheProcess() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor<Float>(zeros: [2, 3]).matmul(Tensor<Float>(zeros: [4, 5]))
+        }
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(stderr.contains("matmul: inner dimensions differ: [2, 3] · [4, 5] (3 vs 4)"), "stderr: \(stderr)")
     }
 
     @Test func outOfRangeGatherStopsBeforeAnyKernel() async {

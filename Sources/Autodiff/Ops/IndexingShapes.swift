@@ -3,16 +3,6 @@
 // and tests call them directly to check the messages.
 
 extension Shapes {
-    /// Normalises `axis` (negative counts from the end) for a tensor of shape `shape`, which must
-    /// have at least one dimension.
-    public static func axis(_ axis: Int, of shape: [Int], op: String) throws -> Int {
-        let a = axis < 0 ? axis + shape.count : axis
-        guard a >= 0, a < shape.count else {
-            throw ShapeError(op, "axis \(axis) is out of range for \(shapeString(shape)) (rank \(shape.count))")
-        }
-        return a
-    }
-
     /// `slice`: the axis and the result's shape.
     public static func slice(_ shape: [Int], axis: Int, range: Range<Int>) throws -> (axis: Int, shape: [Int]) {
         let a = try Shapes.axis(axis, of: shape, op: "slice")

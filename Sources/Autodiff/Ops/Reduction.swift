@@ -59,7 +59,7 @@ extension Tensor {
     /// Maximum over one axis; the gradient flows to the first position of the maximum.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let x = self
-        let a = validate { try Shapes.axis(axis, rank: rank, op: "max") }
+        let a = validate { try Shapes.axis(axis, of: shape, op: "max") }
         let (outer, r, inner) = reductionView(a)
         var kept = shape
         kept[a] = 1
@@ -82,7 +82,7 @@ extension Tensor {
 
     /// Index of the largest value along `axis` (not differentiable).
     public func argmax(axis: Int) -> [Int] {
-        let a = validate { try Shapes.axis(axis, rank: rank, op: "argmax") }
+        let a = validate { try Shapes.axis(axis, of: shape, op: "argmax") }
         let (outer, r, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: [outer * inner])
         var argmax = [Int32](repeating: 0, count: outer * inner)
@@ -93,7 +93,7 @@ extension Tensor {
     /// log Σ exp(x) along `axis`, stable for any magnitude.
     public func logsumexp(axis: Int, keepDims: Bool = false) -> Tensor {
         let x = self
-        let a = validate { try Shapes.axis(axis, rank: rank, op: "logsumexp") }
+        let a = validate { try Shapes.axis(axis, of: shape, op: "logsumexp") }
         let (outer, r, inner) = reductionView(a)
         var kept = shape
         kept[a] = 1
@@ -112,7 +112,7 @@ extension Tensor {
     func softmaxFamily(axis: Int, log: Bool) -> Tensor {
         let x = self
         let op = log ? "logSoftmax" : "softmax"
-        let a = validate { try Shapes.axis(axis, rank: rank, op: op) }
+        let a = validate { try Shapes.axis(axis, of: shape, op: op) }
         let (outer, r, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: shape)
         if Scalar.isFloat32 { ck_softmax_f32(outer, r, inner, f32(data), f32(out.data), log ? 1 : 0) } else { ck_softmax_f64(outer, r, inner, f64(data), f64(out.data), log ? 1 : 0) }

@@ -13,7 +13,7 @@ extension Tensor {
 
     /// Flattens dimensions from `startAxis` on into one.
     public func flattened(from startAxis: Int = 1) -> Tensor {
-        let a = validate { try Shapes.axis(startAxis, rank: rank, op: "flatten") }
+        let a = validate { try Shapes.axis(startAxis, of: shape, op: "flatten") }
         return reshaped(Array(shape[..<a]) + [shape[a...].reduce(1, *)])
     }
 
@@ -49,8 +49,8 @@ extension Tensor {
 
     /// Swaps two dimensions (default: the last two, i.e. the matrix transpose).
     public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
-        let i = validate { try Shapes.axis(a, rank: rank, op: "transpose") }
-        let j = validate { try Shapes.axis(b, rank: rank, op: "transpose") }
+        let i = validate { try Shapes.axis(a, of: shape, op: "transpose") }
+        let j = validate { try Shapes.axis(b, of: shape, op: "transpose") }
         var order = Array(0..<rank)
         order.swapAt(i, j)
         return permuted(order)
