@@ -70,6 +70,29 @@ import Testing
         #expect(throws: ShapeError.self) { try Graph.checkBackward(from: y, seed: nil) }
     }
 
+    /// A graph that never reaches backward is freed with its output: no op's backward closure
+    /// keeps its own output alive (a reference cycle would leak every inference-free forward).
+    @Test func unusedGraphsOfIndexingOpsAreFreed() {
+        let x = Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6], requiresGrad: true)
+        var generator = RandomGenerator(seed: 1)
+        let ops: [(Tensor<Double>) -> Tensor<Double>] = [
+            { $0.slice(axis: 1, range: 0..<2) }, { $0.indexSelect(axis: 0, indices: [1, 1]) },
+            { $0.gather(alongAxis: 1, indices: [0, 2]) }, { Tensor.concat([$0, $0], axis: 0) },
+            { Tensor.stack([$0, $0], axis: 1) }, { $0.flattened(from: 0).fillLowerTriangular(size: 3) },
+            { $0.clamp(min: 2, max: 4) }, { Tensor.where(Tensor(ones: [1, 3]), $0, $0 * 2) },
+            { $0.dropout(probability: 0.5, training: true, generator: &generator) },
+        ]
+        for (index, op) in ops.enumerated() {
+            weak var weakOutput: Tensor<Double>?
+            do {
+                let y = op(x)
+                #expect(y.isTracked)
+                weakOutput = y
+            }
+            #expect(weakOutput == nil, "op \(index): its output outlived its last reference")
+        }
+    }
+
     @Test func gradientsOfANonLeaf() {
         let x = Tensor<Double>(shape: [3], scalars: [0, 1, 2], requiresGrad: true)
         let h = x.exp()
