@@ -13,7 +13,7 @@ import Testing
         let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
         try #require(!files.isEmpty, "no sources under \(sources.path)")
-        let recordingLine = try Regex(#"\.recorded\(|\bunary\(Int32|\bjoinRows\(|let op = "#)
+        let recordingLine = try Regex(#"\.recorded\(|unary\(Int32|joinRows\(|let op = "#)
         let definition = try Regex(#"func (recorded|unary|joinRows)\b"#)
         let literal = try Regex(#""([A-Za-z][A-Za-z0-9]*)""#)
         var names = Set<String>()
