@@ -29,8 +29,8 @@ import Testing
             ("SGD momentum", 200, 1e-3, { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9) }),
             ("SGD Nesterov", 200, 1e-3, { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, nesterov: true) }),
             ("Adam", 500, 1e-3, { try Adam(parameters: $0, learningRate: 0.05) }),
-            // Decay pulls the weights towards 0, so the optimum moves slightly: looser tolerance.
-            ("AdamW", 500, 2e-2, { try AdamW(parameters: $0, learningRate: 0.05, weightDecay: 1e-2) }),
+            // Decay pulls the weights towards 0, so the optimum moves (by 0.008 here): looser tolerance.
+            ("AdamW", 500, 1e-2, { try AdamW(parameters: $0, learningRate: 0.05, weightDecay: 1e-2) }),
         ]
         for (name, steps, tolerance, make) in cases {
             let failure = try solve(S.self, steps: steps, tolerance: tolerance, make)
