@@ -15,6 +15,17 @@
 #define NORM_MAX_BLOCKS 256
 #define NORM_MIN_BLOCK 4096
 
+// sqrt without errno (the argument is never negative): libm's sqrtf may set errno, which keeps
+// the compiler from vectorising the Adam loop. Both are the correctly rounded IEEE square root.
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_elementwise_sqrt)
+#define SQRT(x) __builtin_elementwise_sqrt(x)
+#endif
+#endif
+#ifndef SQRT
+#define SQRT(x) MATH(sqrt)(x)
+#endif
+
 #define T float
 #define S f32
 #define MATH(fn) fn##f
