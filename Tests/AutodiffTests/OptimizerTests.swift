@@ -341,3 +341,31 @@ import Testing
     }
 }
 
+
+/// Programming errors that stop the program (checked in a child process).
+@Suite struct OptimizerPreconditionTests {
+    @Test func negativeLearningRateFromASetterStops() async {
+        await #expect(processExitsWith: .failure) {
+            let p = Tensor<Float>(zeros: [1], requiresGrad: true)
+            let sgd = try SGD(parameters: [p], learningRate: 0.1)
+            sgd.learningRate = -1
+        }
+    }
+
+    @Test func gradientOfTheWrongShapeStops() async {
+        await #expect(processExitsWith: .failure) {
+            let p = Tensor<Float>(zeros: [2], requiresGrad: true)
+            p.grad = Tensor<Float>(zeros: [3])
+            let adam = try Adam(parameters: [p])
+            adam.step()
+        }
+    }
+
+    @Test func nonPositiveMaxNormStops() async {
+        await #expect(processExitsWith: .failure) {
+            let p = Tensor<Double>(zeros: [2], requiresGrad: true)
+            p.grad = Tensor<Double>(ones: [2])
+            clipGradientNorm([p], maxNorm: 0)
+        }
+    }
+}
