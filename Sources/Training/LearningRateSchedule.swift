@@ -1,4 +1,8 @@
+import Autodiff
+
 /// The paper's schedule: the learning rate is multiplied by `gamma` every `stepSize` epochs.
+/// Epochs count from 1 here (as the loop and its messages do); Autodiff's `StepDecay`, which
+/// computes the value, counts from 0.
 public struct StepSchedule: Equatable, Sendable {
     public var baseLearningRate: Double
     public var stepSize: Int
@@ -6,6 +10,7 @@ public struct StepSchedule: Equatable, Sendable {
 
     public init(baseLearningRate: Double, stepSize: Int = 10, gamma: Double = 0.1) {
         precondition(stepSize > 0, "StepSchedule: stepSize must be positive, got \(stepSize)")
+        precondition(gamma > 0 && gamma.isFinite, "StepSchedule: gamma must be positive, got \(gamma)")
         self.baseLearningRate = baseLearningRate
         self.stepSize = stepSize
         self.gamma = gamma
@@ -13,8 +18,8 @@ public struct StepSchedule: Equatable, Sendable {
 
     /// The rate for 1-based `epoch`: epochs 1…10 use the base rate, 11…20 base·γ, …
     public func learningRate(epoch: Int) -> Double {
-        var rate = baseLearningRate
-        for _ in 0..<((epoch - 1) / stepSize) { rate *= gamma }
-        return rate
+        // Arguments were checked in init, so StepDecay cannot throw here.
+        let decay = try! StepDecay(stepSize: stepSize, gamma: gamma)
+        return decay.learningRate(epoch: epoch - 1, baseLearningRate: baseLearningRate)
     }
 }

@@ -44,46 +44,6 @@ final class TinyModel: TrainableModel {
     }
 }
 
-/// Plain momentum SGD (PyTorch's form: v = μv + g; p -= lr·v), for the tests only.
-final class MomentumSGD: TrainingOptimizer {
-    let parameters: [Tensor<Float>]
-    var learningRate: Double
-    let momentum: Float
-    var velocities: [Tensor<Float>]
-
-    init(parameters: [Tensor<Float>], learningRate: Double, momentum: Float = 0.9) {
-        self.parameters = parameters
-        self.learningRate = learningRate
-        self.momentum = momentum
-        velocities = parameters.map { Tensor(zeros: $0.shape) }
-    }
-
-    func step() {
-        for (p, v) in zip(parameters, velocities) {
-            guard let g = p.grad else { continue }
-            for i in 0..<p.count {
-                v.data[i] = momentum * v.data[i] + g.data[i]
-                p.data[i] -= Float(learningRate) * v.data[i]
-            }
-        }
-    }
-
-    func zeroGrad() { for p in parameters { p.grad = nil } }
-
-    func stateDict() -> [String: Tensor<Float>] {
-        Dictionary(uniqueKeysWithValues: velocities.enumerated().map { ("velocity.\($0.offset)", $0.element) })
-    }
-
-    func loadStateDict(_ state: [String: Tensor<Float>]) throws {
-        for (i, v) in velocities.enumerated() {
-            guard let saved = state["velocity.\(i)"], saved.shape == v.shape else {
-                throw TrainingError.data("velocity.\(i) missing or of the wrong shape")
-            }
-            v.assign(saved)
-        }
-    }
-}
-
 /// Three Gaussian blobs in 4 dimensions, seeded.
 func blobs(seed: UInt64, train: Int = 90, test: Int = 30) throws -> InMemoryDataSource {
     var g = RandomGenerator(seed: seed)
