@@ -128,5 +128,3 @@ public enum ModelFactory {
     }
 }
 
-extension SGD: TrainingOptimizer where Scalar == Float {}
-extension Adam: TrainingOptimizer where Scalar == Float {}
