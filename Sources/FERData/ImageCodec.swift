@@ -155,11 +155,24 @@ public enum ImageCodec {
     }
 
     public static func encodePNG(_ image: RGBImage) throws -> [UInt8] {
+        try encodePNG(pixels: image.pixels, width: image.width, height: image.height, format: UInt32(PNG_FORMAT_RGB))
+    }
+
+    /// A one-channel (grey) PNG, as some data sets ship; decoding gives it back as RGB.
+    public static func encodeGreyPNG(_ grey: [UInt8], width: Int, height: Int) throws -> [UInt8] {
+        guard width > 0, height > 0, grey.count == width * height else {
+            throw FERDataError.invalidValue("grey PNG: \(grey.count) bytes for a \(width)x\(height) image")
+        }
+        return try encodePNG(pixels: grey, width: width, height: height, format: UInt32(PNG_FORMAT_GRAY))
+    }
+
+    static func encodePNG(pixels: [UInt8], width: Int, height: Int, format: UInt32) throws -> [UInt8] {
+        let image = (width: width, height: height, pixels: pixels)
         var header = png_image()
         header.version = UInt32(PNG_IMAGE_VERSION)
-        header.width = UInt32(image.width)
-        header.height = UInt32(image.height)
-        header.format = UInt32(PNG_FORMAT_RGB)
+        header.width = UInt32(width)
+        header.height = UInt32(height)
+        header.format = format
         var size = 0
         // First call measures, second writes.
         let measured = image.pixels.withUnsafeBufferPointer { src in
