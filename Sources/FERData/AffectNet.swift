@@ -10,7 +10,8 @@ public enum AffectNet {
     public static let header = ["subDirectory_filePath", "face_x", "face_y", "face_width", "face_height",
                                 "facial_landmarks", "expression", "valence", "arousal"]
 
-    public static func load(root: String, classCount: Int = 8, imagesRoot: String? = nil)
+    /// `cropToFace: false` keeps whole images (for copies of AffectNet already cropped to faces).
+    public static func load(root: String, classCount: Int = 8, imagesRoot: String? = nil, cropToFace: Bool = true)
         throws -> (train: ImageFileDataset, test: ImageFileDataset) {
         guard classCount == 7 || classCount == 8 else {
             throw FERDataError.invalidValue("AffectNet class count \(classCount) not supported; expected 7 or 8")
@@ -22,8 +23,12 @@ public enum AffectNet {
         }()
         try TextFile.requireDirectory(images, what: "AffectNet image folder")
         let names = classCount == 8 ? ExpressionClasses.affectNet8 : ExpressionClasses.affectNet7
-        let train = try readCSV(locate("training.csv", root: root), imagesRoot: images, classNames: names)
-        let test = try readCSV(locate("validation.csv", root: root), imagesRoot: images, classNames: names)
+        var train = try readCSV(locate("training.csv", root: root), imagesRoot: images, classNames: names)
+        var test = try readCSV(locate("validation.csv", root: root), imagesRoot: images, classNames: names)
+        if !cropToFace {
+            train = ImageFileDataset(classNames: names, paths: train.paths, labels: train.fileLabels)
+            test = ImageFileDataset(classNames: names, paths: test.paths, labels: test.fileLabels)
+        }
         return (train, test)
     }
 

@@ -110,6 +110,8 @@ enum Layouts {
         let full = try test8.loadImage(at: 0)
         #expect(full.width == 30 && full.height == 20)
         #expect(errorMessage { _ = try AffectNet.load(root: root, classCount: 6) }.contains("7 or 8"))
+        let uncropped = try AffectNet.load(root: root, cropToFace: false).train.loadImage(at: 0)
+        #expect(uncropped.width == 30 && uncropped.height == 20)
     }
 
     @Test func ferPlusMajorityVoteAndSplits() throws {
@@ -141,6 +143,16 @@ enum Layouts {
         #expect(train.classCounts == [3, 3, 3])
         #expect(test.labels == [0, 1, 2])
         #expect(try train.loadImage(at: 1).width == 12)
+    }
+
+    @Test func erasedDatasetForwardsEverything() throws {
+        let folder = TemporaryFolder()
+        let (train, _) = try RAFDB.load(root: Layouts.rafDB(folder))
+        let any = train.erased()
+        #expect(any.count == 7 && any.labels == train.labels && any.classNames == train.classNames)
+        #expect(try any.loadImage(at: 4) == (try train.loadImage(at: 4)) && any.source(at: 4) == train.paths[4])
+        let (noisy, noise) = try LabelNoise.apply(to: any, mode: .exactFraction(0.3), seed: 1)
+        #expect(noisy.labels == noise.labels && noise.matrix.total == 7)
     }
 
     @Test func relabeledKeepsImagesAndChangesLabels() throws {

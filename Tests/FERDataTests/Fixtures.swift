@@ -27,7 +27,7 @@ final class TemporaryFolder {
         let full = file(relative)
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
                                                  withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: full, contents: Data(bytes)), "cannot write \(full)")
     }
 
     func write(image: RGBImage, to relative: String) {
