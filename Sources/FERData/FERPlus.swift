@@ -47,14 +47,14 @@ public enum FERPlus {
         let imageSize = side * side
         for (pixelRow, voteRow) in zip(pixelRows, voteRows) {
             let voteFields = CSV.fields(voteRow.bytes)
-            let voteText = TextFile.string(voteRow.bytes)
             let votes = voteFields.count == 12 ? voteFields[2...].compactMap { CSV.int($0) } : []
             guard votes.count == 10, votes.allSatisfy({ $0 >= 0 }) else {
-                throw FERDataError.malformedLine(file: votesPath, line: voteRow.number, text: voteText,
+                throw FERDataError.malformedLine(file: votesPath, line: voteRow.number, text: TextFile.string(voteRow.bytes),
                                                  expected: "12 fields: \(votesHeader.joined(separator: ",")) with non-negative vote counts")
             }
             let pixelFields = CSV.fields(pixelRow.bytes)
-            let pixelText = String(TextFile.string(pixelRow.bytes).prefix(80)) + (pixelRow.bytes.count > 80 ? "…" : "")
+            // Only built for an error message: a row is 7 KB of text.
+            var pixelText: String { String(TextFile.string(pixelRow.bytes.prefix(80))) + (pixelRow.bytes.count > 80 ? "…" : "") }
             guard pixelFields.count == 3 else {
                 throw FERDataError.malformedLine(file: pixelsPath, line: pixelRow.number, text: pixelText,
                                                  expected: "3 fields: emotion,pixels,Usage")
