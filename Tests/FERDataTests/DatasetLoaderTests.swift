@@ -145,6 +145,30 @@ enum Layouts {
         #expect(try train.loadImage(at: 1).width == 12)
     }
 
+    @Test func affectNetQuotedFieldsAndRootLevelFiles() throws {
+        let folder = TemporaryFolder()
+        folder.write(image: solidImage(1, width: 8, height: 8), to: "an/7/a, b.png")
+        folder.write(image: solidImage(2, width: 8, height: 8), to: "an/7/c.jpg")
+        // CSVs at the root, images at the root, quoted path with a comma, CRLF line ends, BOM.
+        folder.write("\u{FEFF}" + Layouts.affectNetHeader + "\r\n\"7/a, b.png\",0,0,8,8,\"1;2\",6,0,0\r\n", to: "an/training.csv")
+        folder.write(Layouts.affectNetHeader + "\n7/c.jpg,2,2,4,4,,4,0,0\n", to: "an/validation.csv")
+        let (train, test) = try AffectNet.load(root: folder.file("an"), classCount: 7)
+        #expect(train.labels == [6] && train.paths[0].hasSuffix("an/7/a, b.png"))
+        let face = try test.loadImage(at: 0)
+        #expect(test.labels == [4] && face.width == 4)
+    }
+
+    @Test func imageFolderAcceptsUpperCaseExtensions() throws {
+        let folder = TemporaryFolder()
+        for split in ["train", "test"] {
+            folder.write(image: solidImage(0), to: "f/\(split)/x/A.PNG")
+            folder.write(bytes: try ImageCodec.encodeJPEG(solidImage(1)), to: "f/\(split)/y/B.JPEG")
+        }
+        let (train, _) = try ImageFolder.load(root: folder.file("f"))
+        #expect(train.classNames == ["x", "y"] && train.count == 2)
+        #expect(try train.loadImage(at: 1).width == 12)
+    }
+
     @Test func erasedDatasetForwardsEverything() throws {
         let folder = TemporaryFolder()
         let (train, _) = try RAFDB.load(root: Layouts.rafDB(folder))
