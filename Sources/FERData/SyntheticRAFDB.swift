@@ -77,6 +77,15 @@ public enum SyntheticRAFDB {
                                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         try configuration.validate()
         let fm = FileManager.default
+        // Never delete someone's data: only an empty folder or an earlier generated data set
+        // (it has the stamp file) may be replaced.
+        if fm.fileExists(atPath: root) {
+            let contents = (try? fm.contentsOfDirectory(atPath: root)) ?? ["?"]
+            guard contents.isEmpty || contents.contains(stampFile) else {
+                throw FERDataError.invalidValue(
+                    "refusing to write the synthetic data set into \(root): it exists and is not a generated data set (no \(stampFile)); choose an empty or new folder")
+            }
+        }
         let staging = root + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         try? fm.removeItem(atPath: staging)
         let imageFolder = (staging as NSString).appendingPathComponent(RAFDB.imageDirectory)

@@ -56,4 +56,13 @@ import Testing
         try SyntheticRAFDB.ensure(at: root, configuration: bigger)
         #expect(try RAFDB.load(root: root).train.count == 50)
     }
+
+    @Test func refusesToOverwriteAFolderItDidNotGenerate() throws {
+        let folder = TemporaryFolder()
+        folder.write("precious", to: "mine/notes.txt")
+        let message = errorMessage { try SyntheticRAFDB.ensure(at: folder.file("mine"), configuration: .init(trainCount: 7, testCount: 7, imageSize: 32)) }
+        #expect(message.contains("refusing") && message.contains("mine"), "\(message)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("mine/notes.txt")))
+        #expect(errorMessage { try SyntheticRAFDB.generate(at: folder.file("x"), configuration: .init(trainCount: 3)) }.contains("at least 7"))
+    }
 }
