@@ -169,6 +169,19 @@ enum Layouts {
         #expect(try train.loadImage(at: 1).width == 12)
     }
 
+    @Test func datasetKindLoadsEachLayout() throws {
+        let folder = TemporaryFolder()
+        let roots: [DatasetKind: String] = [.rafDB: Layouts.rafDB(folder), .affectNet: Layouts.affectNet(folder),
+                                            .ferPlus: Layouts.ferPlus(folder), .imageFolder: Layouts.imageFolder(folder)]
+        let sizes: [DatasetKind: (Int, Int)] = [.rafDB: (7, 3), .affectNet: (3, 1), .ferPlus: (2, 1), .imageFolder: (9, 3)]
+        for kind in DatasetKind.allCases {
+            let (train, test) = try kind.load(root: roots[kind]!)
+            #expect(train.count == sizes[kind]!.0 && test.count == sizes[kind]!.1, "\(kind)")
+        }
+        #expect(DatasetKind(rawValue: "affectnet")!.usesClassBalancedSampling && !DatasetKind.rafDB.usesClassBalancedSampling)
+        #expect(try DatasetKind.affectNet.load(root: roots[.affectNet]!, options: .init(affectNetClassCount: 7)).train.count == 2)
+    }
+
     @Test func erasedDatasetForwardsEverything() throws {
         let folder = TemporaryFolder()
         let (train, _) = try RAFDB.load(root: Layouts.rafDB(folder))
