@@ -115,5 +115,25 @@ struct ColourDataset: LabeledImageDataset {
             _ = try epoch.next()
         }  // each dropped handle cancels its producer; nothing hangs
         #expect(try run(loader, epoch: 0).count == 200)
+        // And the producer threads have ended (Linux: thread names in /proc, cut to 15 bytes).
+        #if os(Linux)
+        func producers() -> Int {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.filter { task in
+                (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.hasPrefix("FERData.BatchLo") == true
+            }.count
+        }
+        var waited = 0
+        while producers() > 0 && waited < 100 { Thread.sleep(forTimeInterval: 0.05); waited += 1 }
+        #expect(producers() == 0)
+        // The probe can see a producer: one blocked on a full queue is alive until cancelled.
+        let held = loader.start(epoch: 1)
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(producers() == 1)
+        held.cancel()
+        waited = 0
+        while producers() > 0 && waited < 100 { Thread.sleep(forTimeInterval: 0.05); waited += 1 }
+        #expect(producers() == 0)
+        #endif
     }
 }
