@@ -26,9 +26,11 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
     public let prefetch: Int
     /// Threads decoding the images of one batch at once (1 = the producer thread alone).
     public let decodeThreads: Int
+    /// The producer thread's name (Linux keeps 15 bytes), e.g. to tell train and test loaders apart.
+    public let threadName: String
 
     public init(dataset: Dataset, sampler: BatchSampler, transform: ImageTransform, seed: UInt64,
-                prefetch: Int = 2, decodeThreads: Int = 1) {
+                prefetch: Int = 2, decodeThreads: Int = 1, threadName: String = "FERData.loader") {
         precondition(prefetch >= 1, "BatchLoader: prefetch \(prefetch) must be at least 1")
         precondition(decodeThreads >= 1, "BatchLoader: decodeThreads \(decodeThreads) must be at least 1")
         self.dataset = dataset
@@ -37,6 +39,7 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
         self.seed = seed
         self.prefetch = prefetch
         self.decodeThreads = decodeThreads
+        self.threadName = threadName
     }
 
     /// Starts preparing an epoch's batches in the background; read them with `next()`.
@@ -46,7 +49,7 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
         // handle cancels the work instead of leaving the thread waiting for room forever.
         let queue = BatchQueue(capacity: prefetch)
         let thread = Thread { [self] in
-            nameCurrentThread("FERData.BatchLoader")
+            nameCurrentThread(threadName)
             var position = 0
             for (b, indices) in plan.enumerated() {
                 if queue.isCancelled { return }
@@ -56,7 +59,7 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
                 if case .failure = result { return }
             }
         }
-        thread.name = "FERData.BatchLoader"
+        thread.name = threadName
         thread.start()
         return EpochBatches(batchCount: plan.count, queue: queue)
     }

@@ -109,7 +109,7 @@ struct ColourDataset: LabeledImageDataset {
     @Test func abandoningAnEpochStopsItsThread() throws {
         let dataset = ColourDataset(labelsList: Array(repeating: 1, count: 400))
         let loader = BatchLoader(dataset: dataset, sampler: ShuffledBatchSampler(count: 400, batchSize: 2, seed: 1),
-                                 transform: ImageTransform(size: 4), seed: 0, prefetch: 1)
+                                 transform: ImageTransform(size: 4), seed: 0, prefetch: 1, threadName: "ferdata-abandon")
         for _ in 0..<20 {
             let epoch = loader.start(epoch: 0)
             _ = try epoch.next()
@@ -120,7 +120,7 @@ struct ColourDataset: LabeledImageDataset {
         func producers() -> Int {
             let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
             return tasks.filter { task in
-                (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.hasPrefix("FERData.BatchLo") == true
+                (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.hasPrefix("ferdata-abandon") == true
             }.count
         }
         var waited = 0
