@@ -26,6 +26,14 @@ import Testing
         #expect(abs(one[0] * 255 - 138.75) < 1e-3)
     }
 
+    @Test func eightBitResizeRoundsTheSameGrid() {
+        let big = small.resized(width: 4, height: 4)
+        #expect(big.width == 4 && big.height == 4)
+        #expect((0..<4).map { big.pixel(x: $0, y: 0).0 } == [0, 25, 75, 100])
+        #expect((0..<4).map { big.pixel(x: $0, y: 3).0 } == [200, 214, 241, 255])
+        #expect(small.resized(width: 2, height: 2) == small)
+    }
+
     @Test func flipMirrorsColumns() {
         let plain = ImageTransform(width: 2, height: 2, mean: [0, 0, 0], std: [1, 1, 1])
         let flipped = plain.apply(small, flip: true)

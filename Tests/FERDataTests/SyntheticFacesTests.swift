@@ -13,7 +13,7 @@ import Testing
 
     /// Writes the preview grid (one row per class) beside the temporary files, for a person to look at.
     @Test func previewGridHasOneRowPerClass() throws {
-        let grid = SyntheticFaces.previewGrid(perClass: 6, size: 100, seed: 1)
+        let grid = SyntheticFaces.previewGrid(perClass: 6, size: 100, seed: 2)
         #expect(grid.width == 6 * 102 + 2 && grid.height == 7 * 102 + 2)
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("ferdata-synthetic-preview.png")
         try ImageCodec.save(grid, path: path)
