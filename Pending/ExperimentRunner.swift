@@ -95,32 +95,24 @@ public enum ExperimentRunner {
     }
 
     static func loadData(_ settings: ExperimentSettings, _ options: DataOptions,
-                         progress: ProgressDisplay) throws -> (ImageFileDataset, ImageFileDataset) {
-        switch settings.dataset {
-        case .rafdb:
-            var root = settings.dataPath
-            if root == nil {
-                let folder = builtInDataFolder
-                let configuration = SyntheticRAFDB.Configuration(trainCount: ExperimentSettings.BuiltIn.trainCount,
-                                                                 testCount: ExperimentSettings.BuiltIn.testCount, seed: 0)
-                progress.message("Preparing the built-in synthetic RAF-DB in \(folder) (generated once, then reused)…")
-                root = try SyntheticRAFDB.ensure(at: folder, configuration: configuration)
-            }
-            return try RAFDB.load(root: root!, trainingLabelList: options.trainingLabelList)
-        case .affectnet:
-            return try AffectNet.load(root: settings.dataPath!, classCount: options.affectNetClasses)
-        case .ferplus:
-            return try FERPlus.load(root: settings.dataPath!)
-        case .imageFolder:
-            return try ImageFolder.load(root: settings.dataPath!)
+                         progress: ProgressDisplay) throws -> (train: AnyLabeledImageDataset, test: AnyLabeledImageDataset) {
+        var root = settings.dataPath
+        if root == nil {
+            let folder = builtInDataFolder
+            let configuration = SyntheticRAFDB.Configuration(trainCount: ExperimentSettings.BuiltIn.trainCount,
+                                                             testCount: ExperimentSettings.BuiltIn.testCount, seed: 0)
+            progress.message("Preparing the built-in synthetic RAF-DB in \(folder) (generated once, then reused)…")
+            root = try SyntheticRAFDB.ensure(at: folder, configuration: configuration)
         }
+        return try settings.dataset.load(root: root!, options: DatasetKind.Options(
+            trainingLabelList: options.trainingLabelList, affectNetClassCount: options.affectNetClasses))
     }
 
     /// One row per method: final and best test accuracy, mean class accuracy, time.
     public static func comparisonTable(_ settings: ExperimentSettings, results: [Method: RunResult]) -> ResultTable {
         let noise = settings.noise > 0 ? "\(fixed(settings.noise * 100, decimals: 0)) % \(settings.noiseMode.rawValue) label noise" : "clean labels"
         var table = ResultTable(
-            title: "\(settings.usesBuiltInData ? "Built-in synthetic RAF-DB" : settings.dataset.rawValue), \(noise): test accuracy (%) after \(settings.epochs) epochs",
+            title: "\(settings.usesBuiltInData ? "Built-in synthetic RAF-DB" : settings.dataset.displayName), \(noise): test accuracy (%) after \(settings.epochs) epochs",
             columns: ["Method", "final acc", "best acc", "mean class acc", "train acc (noisy)", "time"])
         for method in settings.methods {
             guard let r = results[method] else { continue }

@@ -1,8 +1,16 @@
+import FERData
 import Foundation
 
-/// Which data set an example reads.
-public enum DatasetKind: String, CaseIterable, Sendable {
-    case rafdb = "RAF-DB", affectnet = "AffectNet", ferplus = "FERPlus", imageFolder = "ImageFolder"
+extension DatasetKind {
+    /// The data set's name as the paper writes it.
+    public var displayName: String {
+        switch self {
+        case .rafDB: return "RAF-DB"
+        case .affectNet: return "AffectNet"
+        case .ferPlus: return "FERPlus"
+        case .imageFolder: return "ImageFolder"
+        }
+    }
 }
 
 /// Every setting of a run, resolved: the command line where given, else the protocol default
@@ -42,10 +50,10 @@ public struct ExperimentSettings: Equatable, Sendable {
     /// Resolves the options for `dataset`. `--data` absent means the built-in data (RAF-DB layout only).
     public static func resolve(_ o: ExperimentOptions, dataset: DatasetKind) throws -> ExperimentSettings {
         let builtIn = o.data == nil
-        if builtIn && dataset != .rafdb {
-            throw TrainingError.invalidOption("--data is required for \(dataset.rawValue): point it at the data set's root folder (see Documentation/GettingStarted.md). Only Example-RAFDB has a built-in synthetic data set.")
+        if builtIn && dataset != .rafDB {
+            throw TrainingError.invalidOption("--data is required for \(dataset.displayName): point it at the data set's root folder (see Documentation/GettingStarted.md). Only Example-RAFDB has a built-in synthetic data set.")
         }
-        let adam = dataset == .affectnet
+        let adam = dataset == .affectNet
         let optimizer = o.optimizer ?? (adam ? .adam : .sgd)
         let defaultMethods: [Method] = builtIn ? [.ce, .humCLD] : [.humCLD]
         return ExperimentSettings(
@@ -74,7 +82,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             lambda: o.lambda,
             seed: o.seed,
             pretrained: o.pretrained,
-            output: o.output ?? (builtIn ? "runs/built-in-rafdb" : "runs/\(dataset.rawValue.lowercased())"),
+            output: o.output ?? (builtIn ? "runs/built-in-rafdb" : "runs/\(dataset.rawValue)"),
             resume: o.resume,
             threads: o.threads)
     }
@@ -93,7 +101,7 @@ public struct ExperimentSettings: Equatable, Sendable {
     /// The settings that decide `method`'s result, for the checkpoint fingerprint.
     public func fingerprint(for method: Method) -> RunFingerprint {
         var entries: [String: String] = [
-            "dataset": dataset.rawValue,
+            "dataset": dataset.displayName,
             "data": dataPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "built-in synthetic RAF-DB",
             "method": method.rawValue,
             "noise": "\(noise)",
@@ -125,7 +133,7 @@ public struct ExperimentSettings: Equatable, Sendable {
     /// One line per setting, for the start of a run's log.
     public var summary: String {
         var lines = [
-            "data:       \(dataPath ?? "built-in synthetic RAF-DB (generated on first use)") [\(dataset.rawValue) layout]",
+            "data:       \(dataPath ?? "built-in synthetic RAF-DB (generated on first use)") [\(dataset.displayName) layout]",
             "methods:    \(methods.map(\.rawValue).joined(separator: ", "))",
             "noise:      \(noise == 0 ? "none" : "\(fixed(noise * 100, decimals: 0)) % (\(noiseMode.rawValue)\(noisePairs.map { " " + $0 } ?? ""))")",
             "backbone:   \(backbone.rawValue)\(pretrained.map { " from \($0)" } ?? " from scratch"), images \(imageSize)×\(imageSize)",

@@ -68,3 +68,36 @@ func temporaryFolder(_ name: String) throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// Softmax regression on flattened pixels: the smallest model that reads real image batches.
+final class PixelLinearModel: TrainableModel {
+    typealias Scalar = Float
+    let weight: Tensor<Float>, bias: Tensor<Float>
+    var isTraining = true
+    let classCount: Int
+
+    init(inputCount: Int, classes: Int, seed: UInt64) {
+        var g = RandomGenerator(seed: seed)
+        weight = Tensor(randomNormal: [inputCount, classes], std: Float(0.1 / Double(inputCount).squareRoot()), generator: &g, requiresGrad: true)
+        bias = Tensor(zeros: [classes], requiresGrad: true)
+        classCount = classes
+    }
+
+    var namedParameters: [(name: String, tensor: Tensor<Float>)] { [("fc.weight", weight), ("fc.bias", bias)] }
+    var namedBuffers: [(name: String, tensor: Tensor<Float>)] { [] }
+    var architectureSummary: String { "PixelLinear(\(weight.shape[0])→\(classCount))" }
+
+    func logits(_ images: Tensor<Float>) -> Tensor<Float> { images.flattened(from: 1).matmul(weight) + bias }
+
+    func trainingStep(images: Tensor<Float>, labels: [Int], generator: inout RandomGenerator) -> TrainingStepOutput {
+        let z = logits(images)
+        var oneHot = [Float](repeating: 0, count: labels.count * classCount)
+        for (i, y) in labels.enumerated() { oneHot[i * classCount + y] = 1 }
+        let loss = -(z.logSoftmax(axis: 1) * Tensor(shape: [labels.count, classCount], scalars: oneHot)).sum() / Float(labels.count)
+        return TrainingStepOutput(loss: loss, scores: z.detached())
+    }
+
+    func probabilities(images: Tensor<Float>, generator: inout RandomGenerator) -> Tensor<Float> {
+        logits(images).softmax(axis: 1)
+    }
+}
