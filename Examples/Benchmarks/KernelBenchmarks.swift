@@ -215,9 +215,125 @@ func kernelBenchmarks() -> [String: Double] {
     rows.append(BenchmarkRow(name: "maxPool2d 3x3 s2 fwd+bwd [64,64,56,56]", value: pool.seconds * 1e3, unit: "ms", detail: pool.note))
 
     printTable(rows)
+    figures.merge(opsOnlyResnetBenchmark(rng: &rng)) { $1 }
     if ProcessInfo.processInfo.environment["BENCH_CONV_LAYERS"] != nil {
         print("  ResNet18 convolutions at 112x112, batch 64 (forward GFLOP/s first):")
         figures.merge(resnetConvLayerTable(rng: &rng)) { $1 }
     }
     return figures
+}
+
+/// ResNet18 (7 classes, torchvision's architecture) written directly on the Autodiff ops, with
+/// no Layers module: how fast the kernels alone make a training step (forward, cross-entropy,
+/// backward; the SGD update is left out, it is a few axpy's). Same shapes as
+/// torch_reference.py: batch 64, 3x112x112.
+final class OpsOnlyResnet18 {
+    struct ConvBN {
+        let weight: Tensor<Float>
+        let gamma: Tensor<Float>, beta: Tensor<Float>
+        let runningMean: Tensor<Float>, runningVariance: Tensor<Float>
+        let stride: Int, padding: Int
+
+        init(_ c: Int, _ o: Int, kernel: Int, stride: Int, rng: inout RandomGenerator) {
+            // Kaiming normal, fan_out, as torchvision initialises ResNet convolutions.
+            let std = Float((2.0 / Double(o * kernel * kernel)).squareRoot())
+            weight = Tensor(randomNormal: [o, c, kernel, kernel], std: std, generator: &rng, requiresGrad: true)
+            gamma = Tensor(ones: [o], requiresGrad: true)
+            beta = Tensor(zeros: [o], requiresGrad: true)
+            runningMean = Tensor(zeros: [o]); runningVariance = Tensor(ones: [o])
+            self.stride = stride
+            padding = kernel / 2
+        }
+
+        func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> {
+            x.conv2d(weight: weight, stride: stride, padding: padding)
+                .batchNorm(weight: gamma, bias: beta, runningMean: runningMean, runningVariance: runningVariance, training: true)
+        }
+
+        var parameters: [Tensor<Float>] { [weight, gamma, beta] }
+    }
+
+    struct Block {
+        let first: ConvBN, second: ConvBN
+        let downsample: ConvBN?
+
+        func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> {
+            let identity = downsample.map { $0(x) } ?? x
+            return (second(first(x).relu()) + identity).relu()
+        }
+    }
+
+    let stem: ConvBN
+    var blocks: [Block] = []
+    let fcWeight: Tensor<Float>, fcBias: Tensor<Float>
+
+    init(classes: Int, rng: inout RandomGenerator) {
+        stem = ConvBN(3, 64, kernel: 7, stride: 2, rng: &rng)
+        var c = 64
+        for (o, stride) in [(64, 1), (128, 2), (256, 2), (512, 2)] {
+            for i in 0..<2 {
+                let s = i == 0 ? stride : 1
+                let down = (s != 1 || c != o) ? ConvBN(c, o, kernel: 1, stride: s, rng: &rng) : nil
+                blocks.append(Block(first: ConvBN(c, o, kernel: 3, stride: s, rng: &rng), second: ConvBN(o, o, kernel: 3, stride: 1, rng: &rng), downsample: down))
+                c = o
+            }
+        }
+        let bound = Float(1 / Double(512).squareRoot())
+        fcWeight = Tensor(randomUniform: [512, classes], low: -bound, high: bound, generator: &rng, requiresGrad: true)
+        fcBias = Tensor(randomUniform: [classes], low: -bound, high: bound, generator: &rng, requiresGrad: true)
+    }
+
+    var parameters: [Tensor<Float>] {
+        stem.parameters + blocks.flatMap { $0.first.parameters + $0.second.parameters + ($0.downsample?.parameters ?? []) } + [fcWeight, fcBias]
+    }
+
+    func logits(_ x: Tensor<Float>) -> Tensor<Float> {
+        var h = stem(x).relu().maxPool2d(kernelSize: 3, stride: 2, padding: 1)
+        for block in blocks { h = block(h) }
+        return h.globalAveragePool2d().matmul(fcWeight) + fcBias
+    }
+
+    /// Forward, mean cross-entropy against one-hot targets, backward.
+    func trainStep(_ x: Tensor<Float>, oneHot: Tensor<Float>) {
+        for p in parameters { p.zeroGrad() }
+        let loss = -(logits(x).logSoftmax(axis: 1) * oneHot).sum() / Float(x.shape[0])
+        loss.backward()
+    }
+}
+
+/// Forward flops of ResNet18 at 112x112 for one image (2 x multiply-adds of convs and the fc).
+func resnet18ForwardFlops(classes: Int) -> Double {
+    var flops = 0.0
+    func conv(_ c: Int, _ o: Int, _ k: Int, _ outSize: Int) { flops += 2 * Double(o * outSize * outSize * c * k * k) }
+    conv(3, 64, 7, 56)
+    var c = 64, size = 28
+    for (o, stride) in [(64, 1), (128, 2), (256, 2), (512, 2)] {
+        size = (size + stride - 1) / stride  // 3x3, padding 1: ceil(size / stride)
+        conv(c, o, 3, size); conv(o, o, 3, size); conv(o, o, 3, size); conv(o, o, 3, size)
+        if stride != 1 || c != o { conv(c, o, 1, size) }
+        c = o
+    }
+    return flops + 2 * Double(512 * classes)
+}
+
+func opsOnlyResnetBenchmark(rng: inout RandomGenerator) -> [String: Double] {
+    let batch = 64, classes = 7
+    let model = OpsOnlyResnet18(classes: classes, rng: &rng)
+    let x = Tensor<Float>(randomNormal: [batch, 3, 112, 112], generator: &rng)
+    let oneHot = Tensor<Float>(zeros: [batch, classes])
+    for i in 0..<batch { oneHot[i, rng.int(below: classes)] = 1 }
+    let step = measure(warmup: 1, runs: 5) { model.trainStep(x, oneHot: oneHot) }
+    let infer = measure(warmup: 1, runs: 5) { _ = Graph.withoutRecording { model.logits(x) } }
+    let flops = resnet18ForwardFlops(classes: classes) * Double(batch)
+    let rows = [
+        BenchmarkRow(name: "ResNet18 train step (ops only, b64 112px)", value: Double(batch) / step.seconds, unit: "img/s",
+                     detail: String(format: "%.3f s/step, %.1f GFLOP/s (3x fwd flops); %@", step.seconds, 3 * flops / step.seconds / 1e9, step.note)),
+        BenchmarkRow(name: "ResNet18 inference (ops only, b64)", value: Double(batch) / infer.seconds, unit: "img/s",
+                     detail: String(format: "%.3f s/batch; %@", infer.seconds, infer.note)),
+    ]
+    printTable(rows)
+    return ["resnet18_ops_train_img_per_s": Double(batch) / step.seconds, "resnet18_ops_train_s_per_step": step.seconds,
+            "resnet18_ops_train_cpu_s_per_step": Timing.median(step.cpu),
+            "resnet18_ops_infer_img_per_s": Double(batch) / infer.seconds, "resnet18_ops_infer_cpu_s_per_batch": Timing.median(infer.cpu),
+            "resnet18_forward_gflop_b64": flops / 1e9]
 }

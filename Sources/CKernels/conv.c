@@ -5,6 +5,9 @@
 
 // Below this many columns per gemm, images of a chunk are batched into one gemm.
 #define CONV_MIN_GEMM_COLUMNS 256
+// Backward work units: more than the threads so that the load balances, few enough that the
+// per-slab weight-gradient partials stay small.
+#define CONV_BACKWARD_SLABS 4
 
 // Smallest o >= 0 with o*stride + offset >= 0.
 static inline long first_valid(long offset, long stride) {

@@ -1,8 +1,10 @@
 // Template body, included twice by conv.c with T (element type) and S (suffix).
 // Convolution as im2col + gemm. The batch is cut into chunks of `per_gemm` images whose columns
 // sit side by side in one gemm (small feature maps give gemms too thin for OpenBLAS otherwise);
-// chunks are spread over threads, each with its own scratch (OpenBLAS runs single-threaded
-// inside our parallel region). The weight gradient is accumulated per thread, then summed.
+// threads claim chunks one at a time (a thread slowed by other processes on a shared machine
+// then simply takes fewer), each with its own scratch (OpenBLAS runs single-threaded inside our
+// parallel region). Backward claims "slabs" of chunks, each accumulating its own weight-gradient
+// partial; the partials are summed in slab order, so results don't depend on thread timing.
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)
 #define FN(name) CAT(name, S)
@@ -69,7 +71,8 @@ typedef struct {
     T *y, *gx;
     T *partials;  // backward: per part, o*ckk weight gradient then o bias gradient
     int want_gw, want_gb;
-    long per_gemm, chunks, parts;
+    long per_gemm, chunks, slabs;
+    long next;  // the next chunk (forward) or slab (backward) to claim, atomically
 } FN(conv_ctx);
 
 // Scratch per part: columns, a gathered output block, and (backward) column gradients.
@@ -79,7 +82,8 @@ static size_t FN(conv_scratch_elements)(const ck_conv2d_shape *s, long per_gemm,
     return (size_t)(ckk * cols + og * cols + (backward ? ckk * cols : 0));
 }
 
-static void FN(conv_forward_part)(void *context, long p0, long p1) {
+static void FN(conv_forward_worker)(void *context, long unused_begin, long unused_end) {
+    (void)unused_begin; (void)unused_end;
     FN(conv_ctx) *k = context;
     const ck_conv2d_shape *s = k->s;
     const long cg = s->c / s->groups, og = s->o / s->groups, ckk = cg * s->kh * s->kw;
@@ -87,9 +91,10 @@ static void FN(conv_forward_part)(void *context, long p0, long p1) {
     const int pointwise = s->kh == 1 && s->kw == 1 && s->stride == 1 && s->pad == 0;
     T *scratch = ck_scratch(CK_SCRATCH_WORK, sizeof(T) * FN(conv_scratch_elements)(s, k->per_gemm, 0));
     T *col = scratch, *block = scratch + ckk * k->per_gemm * ohw;
-    for (long p = p0; p < p1; p++) {
-        const long q0 = p * k->chunks / k->parts, q1 = (p + 1) * k->chunks / k->parts;
-        for (long q = q0; q < q1; q++) {
+    for (;;) {
+        const long q = __atomic_fetch_add(&k->next, 1, __ATOMIC_RELAXED);
+        if (q >= k->chunks) break;
+        {
             const long i0 = q * k->per_gemm;
             const long count = i0 + k->per_gemm <= s->n ? k->per_gemm : s->n - i0;
             const long cols = count * ohw;
@@ -121,7 +126,8 @@ static void FN(conv_forward_part)(void *context, long p0, long p1) {
     }
 }
 
-static void FN(conv_backward_part)(void *context, long p0, long p1) {
+static void FN(conv_backward_worker)(void *context, long unused_begin, long unused_end) {
+    (void)unused_begin; (void)unused_end;
     FN(conv_ctx) *k = context;
     const ck_conv2d_shape *s = k->s;
     const long cg = s->c / s->groups, og = s->o / s->groups, ckk = cg * s->kh * s->kw;
@@ -129,11 +135,13 @@ static void FN(conv_backward_part)(void *context, long p0, long p1) {
     const int pointwise = s->kh == 1 && s->kw == 1 && s->stride == 1 && s->pad == 0;
     T *scratch = ck_scratch(CK_SCRATCH_WORK, sizeof(T) * FN(conv_scratch_elements)(s, k->per_gemm, 1));
     T *col = scratch, *block = col + ckk * k->per_gemm * ohw, *dcol = block + og * k->per_gemm * ohw;
-    for (long p = p0; p < p1; p++) {
+    for (;;) {
+        const long p = __atomic_fetch_add(&k->next, 1, __ATOMIC_RELAXED);
+        if (p >= k->slabs) break;
         T *pw = k->partials + p * (s->o * ckk + s->o), *pb = pw + s->o * ckk;
         if (k->want_gw) memset(pw, 0, sizeof(T) * s->o * ckk);
         if (k->want_gb) memset(pb, 0, sizeof(T) * s->o);
-        const long q0 = p * k->chunks / k->parts, q1 = (p + 1) * k->chunks / k->parts;
+        const long q0 = p * k->chunks / k->slabs, q1 = (p + 1) * k->chunks / k->slabs;
         for (long q = q0; q < q1; q++) {
             const long i0 = q * k->per_gemm;
             const long count = i0 + k->per_gemm <= s->n ? k->per_gemm : s->n - i0;
@@ -184,7 +192,7 @@ static void FN(conv_backward_part)(void *context, long p0, long p1) {
 static long FN(conv_images_per_gemm)(const ck_conv2d_shape *s, long threads) {
     const long ohw = s->oh * s->ow;
     long g = (CONV_MIN_GEMM_COLUMNS + ohw - 1) / ohw;
-    const long fair = (s->n + threads - 1) / threads;
+    const long fair = (s->n + 2 * threads - 1) / (2 * threads);
     if (g > fair) g = fair;
     return g < 1 ? 1 : g;
 }
@@ -192,11 +200,10 @@ static long FN(conv_images_per_gemm)(const ck_conv2d_shape *s, long threads) {
 void FN(ck_conv2d_forward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *bias, T *y) {
     if (s->n == 0) return;
     const long threads = ck_max_threads();
-    FN(conv_ctx) k = {s, x, w, bias, NULL, y, NULL, NULL, 0, 0, 0, 0, 0};
+    FN(conv_ctx) k = {s, x, w, bias, NULL, y, NULL, NULL, 0, 0, 0, 0, 0, 0};
     k.per_gemm = FN(conv_images_per_gemm)(s, threads);
     k.chunks = (s->n + k.per_gemm - 1) / k.per_gemm;
-    k.parts = k.chunks < threads ? k.chunks : threads;
-    ck_parallel_for(k.parts, 1, FN(conv_forward_part), &k);
+    ck_parallel_for(k.chunks < threads ? k.chunks : threads, 1, FN(conv_forward_worker), &k);
 }
 
 void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *gy, T *gx,
@@ -208,24 +215,26 @@ void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, co
         return;
     }
     const long threads = ck_max_threads();
-    FN(conv_ctx) k = {s, x, w, NULL, gy, NULL, gx, NULL, gw != NULL, gb != NULL, 0, 0, 0};
+    FN(conv_ctx) k = {s, x, w, NULL, gy, NULL, gx, NULL, gw != NULL, gb != NULL, 0, 0, 0, 0};
     k.per_gemm = FN(conv_images_per_gemm)(s, threads);
     k.chunks = (s->n + k.per_gemm - 1) / k.per_gemm;
-    k.parts = k.chunks < threads ? k.chunks : threads;
+    // A fixed number of slabs (not one per thread that happens to run), so the summation order
+    // is the same on every call.
+    k.slabs = k.chunks < CONV_BACKWARD_SLABS ? k.chunks : CONV_BACKWARD_SLABS;
     const long per_part = s->o * ckk + s->o;
-    k.partials = ck_scratch(CK_SCRATCH_REDUCE, sizeof(T) * per_part * k.parts);
-    ck_parallel_for(k.parts, 1, FN(conv_backward_part), &k);
+    k.partials = ck_scratch(CK_SCRATCH_REDUCE, sizeof(T) * per_part * k.slabs);
+    ck_parallel_for(k.slabs < threads ? k.slabs : threads, 1, FN(conv_backward_worker), &k);
     // Parts are summed in a fixed order, so results do not depend on thread timing.
     if (gw) {
         memcpy(gw, k.partials, sizeof(T) * s->o * ckk);
-        for (long p = 1; p < k.parts; p++) {
+        for (long p = 1; p < k.slabs; p++) {
             const T *pw = k.partials + p * per_part;
             for (long i = 0; i < s->o * ckk; i++) gw[i] += pw[i];
         }
     }
     if (gb) {
         memcpy(gb, k.partials + s->o * ckk, sizeof(T) * s->o);
-        for (long p = 1; p < k.parts; p++) {
+        for (long p = 1; p < k.slabs; p++) {
             const T *pb = k.partials + p * per_part + s->o * ckk;
             for (long i = 0; i < s->o; i++) gb[i] += pb[i];
         }

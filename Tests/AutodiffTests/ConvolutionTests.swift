@@ -95,6 +95,21 @@ func shapeErrorMessage(_ body: () throws -> Void) -> String? {
         #expect(maxAbsDifference(whole, w.grad!) < 1e-10)
     }
 
+    @Test func backwardIsBitwiseReproducible() {
+        // Threads claim work dynamically, but partial sums are added in a fixed order.
+        var rng = RandomGenerator(seed: 12)
+        let x = Tensor<Float>(randomNormal: [11, 3, 6, 6], generator: &rng)
+        let w = Tensor<Float>(randomNormal: [4, 3, 3, 3], generator: &rng, requiresGrad: true)
+        let b = Tensor<Float>(randomNormal: [4], generator: &rng, requiresGrad: true)
+        var results: [[Float]] = []
+        for _ in 0..<4 {
+            w.zeroGrad(); b.zeroGrad()
+            x.conv2d(weight: w, bias: b, padding: 1).squared().sum().backward()
+            results.append(w.grad!.scalars + b.grad!.scalars)
+        }
+        #expect(results.allSatisfy { $0 == results[0] })
+    }
+
     @Test func validatorMessagesNameOpAndShapes() {
         func message(_ input: [Int], _ weight: [Int], bias: [Int]? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) -> String? {
             shapeErrorMessage { _ = try Conv2dGeometry(input: input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups) }
