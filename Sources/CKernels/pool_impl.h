@@ -25,16 +25,24 @@ static void FN(maxpool_fw_chunk)(void *context, long p0, long p1) {
             for (long ox = 0; ox < s->ow; ox++) {
                 const long x0 = ox * s->stride - s->pad;
                 const long xa = x0 < 0 ? 0 : x0, xb = x0 + s->kernel < s->w ? x0 + s->kernel : s->w;
-                T best = -(T)INFINITY;
-                long where = -1;
+                // Fast pass: strict > keeps the first maximum; a NaN anywhere sends the window
+                // to the slow pass, which propagates it as PyTorch does.
+                T best = x[ya * s->w + xa];
+                long where = ya * s->w + xa;
+                int has_nan = 0;
                 for (long iy = ya; iy < yb; iy++)
                     for (long ix = xa; ix < xb; ix++) {
                         const T v = x[iy * s->w + ix];
-                        // Strictly greater keeps the first maximum; NaN propagates, as in PyTorch.
-                        if (v > best || v != v || where < 0) { best = v; where = iy * s->w + ix; }
-                        if (v != v) goto done;
+                        has_nan |= v != v;
+                        if (v > best) { best = v; where = iy * s->w + ix; }
                     }
-            done:
+                if (has_nan) {
+                    for (long iy = ya; iy < yb && best == best; iy++)
+                        for (long ix = xa; ix < xb; ix++) {
+                            const T v = x[iy * s->w + ix];
+                            if (v != v) { best = v; where = iy * s->w + ix; break; }
+                        }
+                }
                 y[oy * s->ow + ox] = best;
                 arg[oy * s->ow + ox] = (int32_t)where;
             }

@@ -42,6 +42,13 @@ func naivePool2d(_ x: Tensor<Double>, kernel: Int, stride: Int, padding: Int, ma
         #expect(x.grad!.scalars == [0, 1, 0, 0])
     }
 
+    @Test func maxPoolPropagatesNaN() {
+        let x = Tensor<Double>(shape: [1, 1, 2, 4], scalars: [1, .nan, 5, 6, 7, 2, 3, 4])
+        let y = x.maxPool2d(kernelSize: 2)
+        #expect(y[0, 0, 0, 0].isNaN)
+        #expect(y[0, 0, 0, 1] == 6)
+    }
+
     @Test func maxPoolPaddingNeverWins() {
         // All-negative input: with zero padding the border outputs would be 0, with -inf they are not.
         let x = Tensor<Double>(repeating: -2, shape: [1, 1, 3, 3])
