@@ -148,6 +148,7 @@ func kernelBenchmarks() -> [String: Double] {
     var rows: [BenchmarkRow] = []
     var figures: [String: Double] = [:]
     if let threads = ProcessInfo.processInfo.environment["BENCH_THREADS"].flatMap(Int.init) { ck_set_num_threads(Int32(threads)) }
+    if ProcessInfo.processInfo.environment["BENCH_ONLY_RESNET_OPS"] != nil { return opsOnlyResnetBenchmark(rng: &rng) }  // for profiling
     print("  threads: \(ck_max_threads()); figures are medians over quiet runs when enough runs were quiet (see the last column)")
 
     // ---- sgemm 2048: our matmul (allocates its result) vs cblas_sgemm into a fixed buffer, interleaved.

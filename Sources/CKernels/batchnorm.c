@@ -4,6 +4,8 @@
 
 // Elements per thread below which a parallel region is not worth it.
 #define BN_GRAIN 32768
+// Independent partial sums per row: enough to fill a vector register and hide add latency.
+#define BN_LANES 16
 
 static long bn_grain(long n, long inner) {
     const long per_channel = n * inner;

@@ -11,25 +11,40 @@ typedef struct {
     int batch_stats;
 } FN(bn_ctx);
 
-// One pass: sums of (x - x0) and (x - x0)^2 in double, shifted by the channel's first value so
-// that a large mean does not cancel the variance away.
+// One pass: sums of (x - x0) and (x - x0)^2, shifted by the channel's first value so that a
+// large mean does not cancel the variance away. Each row of `inner` values is summed in T over
+// BN_LANES independent accumulators (which the compiler keeps in one vector register), rows are
+// added up in double.
+static void FN(row_sums)(const T *row, long count, T shift, double *sum, double *squares) {
+    T acc[BN_LANES] = {0}, acc2[BN_LANES] = {0};
+    long t = 0;
+    for (; t + BN_LANES <= count; t += BN_LANES)
+        for (int l = 0; l < BN_LANES; l++) {
+            const T d = row[t + l] - shift;
+            acc[l] += d;
+            acc2[l] += d * d;
+        }
+    double s = 0, q = 0;
+    for (; t < count; t++) {
+        const double d = (double)row[t] - (double)shift;
+        s += d;
+        q += d * d;
+    }
+    for (int l = 0; l < BN_LANES; l++) { s += (double)acc[l]; q += (double)acc2[l]; }
+    *sum += s;
+    *squares += q;
+}
+
 static void FN(bn_stats_chunk)(void *context, long c0, long c1) {
     FN(bn_ctx) *k = context;
     const double count = (double)(k->n * k->inner);
     for (long c = c0; c < c1; c++) {
-        const double shift = (double)k->x[c * k->inner];
+        const T shift = k->x[c * k->inner];
         double sum = 0, squares = 0;
-        for (long i = 0; i < k->n; i++) {
-            const T *row = k->x + (i * k->c + c) * k->inner;
-            for (long t = 0; t < k->inner; t++) {
-                const double d = (double)row[t] - shift;
-                sum += d;
-                squares += d * d;
-            }
-        }
+        for (long i = 0; i < k->n; i++) FN(row_sums)(k->x + (i * k->c + c) * k->inner, k->inner, shift, &sum, &squares);
         const double mean = sum / count;
         const double var = squares / count - mean * mean;
-        k->out_mean[c] = (T)(shift + mean);
+        k->out_mean[c] = (T)((double)shift + mean);
         k->out_var[c] = (T)(var > 0 ? var : 0);
     }
 }
@@ -68,13 +83,18 @@ static void FN(bn_backward_chunk)(void *context, long c0, long c1) {
         double sum_g = 0, sum_gx = 0;
         for (long i = 0; i < k->n; i++) {
             const T *x = k->x + (i * k->c + c) * k->inner, *gy = k->gy + (i * k->c + c) * k->inner;
-            T row_g = 0, row_gx = 0;
-            for (long t = 0; t < k->inner; t++) {
-                row_g += gy[t];
-                row_gx += gy[t] * (x[t] - mean);
+            T acc_g[BN_LANES] = {0}, acc_gx[BN_LANES] = {0};
+            long t = 0;
+            for (; t + BN_LANES <= k->inner; t += BN_LANES)
+                for (int l = 0; l < BN_LANES; l++) {
+                    acc_g[l] += gy[t + l];
+                    acc_gx[l] += gy[t + l] * (x[t + l] - mean);
+                }
+            for (; t < k->inner; t++) {
+                sum_g += (double)gy[t];
+                sum_gx += (double)gy[t] * ((double)x[t] - (double)mean);
             }
-            sum_g += (double)row_g;
-            sum_gx += (double)row_gx;
+            for (int l = 0; l < BN_LANES; l++) { sum_g += (double)acc_g[l]; sum_gx += (double)acc_gx[l]; }
         }
         const double sum_gxhat = sum_gx * (double)invstd;
         if (k->gw) k->gw[c] = (T)sum_gxhat;
