@@ -1,3 +1,4 @@
+import Autodiff
 import FERData
 import Foundation
 
@@ -145,5 +146,13 @@ public struct ExperimentSettings: Equatable, Sendable {
         ]
         if let threads { lines.append("threads:    \(threads)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// The run's optimiser over `parameters`: SGD with momentum and weight decay, or Adam.
+    public func makeOptimizer(parameters: [Tensor<Float>]) throws -> TrainingOptimizer {
+        switch optimizer {
+        case .sgd: return try SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        case .adam: return try Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
+        }
     }
 }

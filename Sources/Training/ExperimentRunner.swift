@@ -2,6 +2,10 @@ import Autodiff
 import FERData
 import Foundation
 
+/// A new model for one run (method, settings, number of classes), with lines to print about it
+/// (e.g. what a `--pretrained` file provided).
+public typealias ModelBuilder<Model: TrainableModel> = (Method, ExperimentSettings, Int) throws -> (model: Model, notes: [String])
+
 /// What the examples run: load the data set (or generate the built-in one), inject label noise,
 /// train each requested method with the shared loop, write the reports, print the comparison.
 public enum ExperimentRunner {
@@ -17,10 +21,12 @@ public enum ExperimentRunner {
         }
     }
 
-    /// Runs every method of `settings`; returns the results by method and prints the comparison.
+    /// Runs every method of `settings` with models from `build`; returns the results by method
+    /// and prints the comparison.
     @discardableResult
-    public static func run(_ settings: ExperimentSettings, data dataOptions: DataOptions = DataOptions(),
-                           progress: ProgressDisplay = ProgressDisplay()) throws -> [Method: RunResult] {
+    public static func run<Model: TrainableModel>(_ settings: ExperimentSettings, data dataOptions: DataOptions = DataOptions(),
+                                                  progress: ProgressDisplay = ProgressDisplay(),
+                                                  build: ModelBuilder<Model>) throws -> [Method: RunResult] {
         if let threads = settings.threads { setKernelThreads(threads) }
         progress.message("Settings\n" + settings.summary)
         let start = Date()
@@ -44,7 +50,8 @@ public enum ExperimentRunner {
 
         var results: [Method: RunResult] = [:]
         for method in settings.methods {
-            results[method] = try train(method: method, settings: settings, data: source, noiseMatrix: noiseMatrix, progress: progress)
+            results[method] = try trainOne(method: method, settings: settings, data: source, noiseMatrix: noiseMatrix,
+                                        progress: progress, build: build)
         }
         let table = comparisonTable(settings, results: results)
         try writeAtomically(table.csv(), to: output.appendingPathComponent("comparison.csv"))
@@ -54,15 +61,15 @@ public enum ExperimentRunner {
     }
 
     /// Trains one method from scratch (or from `--pretrained`, or resumes) and writes its reports.
-    static func train<D: EpochDataSource>(method: Method, settings: ExperimentSettings, data: D,
-                                          noiseMatrix: [[Int]]?, progress: ProgressDisplay) throws -> RunResult {
+    static func trainOne<D: EpochDataSource, Model: TrainableModel>(method: Method, settings: ExperimentSettings, data: D,
+                                                                 noiseMatrix: [[Int]]?, progress: ProgressDisplay,
+                                                                 build: ModelBuilder<Model>) throws -> RunResult {
         let folder = settings.runFolder(for: method)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let model = try ModelFactory.make(method: method, settings: settings, classCount: data.classNames.count)
-        if let pretrained = settings.pretrained {
-            progress.message(try model.loadPretrainedBackbone(from: URL(fileURLWithPath: pretrained)))
-        }
-        let optimizer = try ModelFactory.optimizer(for: model, settings: settings)
+        let built = try build(method, settings, data.classNames.count)
+        let model = built.model
+        for note in built.notes { progress.message(note) }
+        let optimizer = try settings.makeOptimizer(parameters: model.parameters)
         let configuration = TrainerConfiguration(
             name: method.rawValue, epochs: settings.epochs, batchSize: settings.batchSize,
             schedule: StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor),

@@ -1,0 +1,82 @@
+import Autodiff
+import FERData
+import Foundation
+import Testing
+@testable import Training
+
+@Suite("Experiment runner")
+struct RunnerTests {
+    static func fixtureRoot() throws -> String {
+        let root = try temporaryFolder("runner").appendingPathComponent("basic").path
+        try SyntheticRAFDB.generate(at: root, configuration: SyntheticRAFDB.Configuration(trainCount: 70, testCount: 35, imageSize: 32, seed: 2), threads: 1)
+        return root
+    }
+
+    static let pixels: ModelBuilder<PixelLinearModel> = { _, settings, classCount in
+        (PixelLinearModel(inputCount: 3 * settings.imageSize * settings.imageSize, classes: classCount, seed: settings.seed), ["pixel model"])
+    }
+
+    func settings(_ arguments: [String]) throws -> ExperimentSettings {
+        try ExperimentSettings.resolve(try ExperimentOptions.parse(arguments), dataset: .rafDB)
+    }
+
+    @Test("a run with noise writes the noise matrix, every method's reports and checkpoint, and the comparison")
+    func writesEverything() throws {
+        let root = try Self.fixtureRoot()
+        let output = try temporaryFolder("runner-out").path
+        let s = try settings(["--data", root, "--noise", "0.3", "--method", "ce,hum+cld", "--epochs", "2", "--image-size", "16",
+                              "--lr", "0.002", "--batch-size", "16", "--output", output])
+        let results = try ExperimentRunner.run(s, progress: ProgressDisplay(style: .silent), build: Self.pixels)
+        #expect(Set(results.keys) == [.ce, .humCLD])
+        #expect(results[.ce]!.noiseMatrix!.flatMap { $0 }.reduce(0, +) == 70)
+        let files = ["comparison.csv", "noise-matrix.csv", "ce/checkpoint.safetensors", "ce/ce-results.json", "ce/ce-curves.svg",
+                     "hum-cld/checkpoint.safetensors", "hum-cld/hum-cld-confusion.svg", "hum-cld/hum-cld-history.csv"]
+        for file in files { #expect(FileManager.default.fileExists(atPath: output + "/" + file), "\(file) missing") }
+        let comparison = try String(contentsOfFile: output + "/comparison.csv", encoding: .utf8)
+        #expect(comparison.hasPrefix("Method,final acc,best acc,mean class acc,train acc (noisy),time\n"))
+        #expect(comparison.contains("Baseline (L_ce),") && comparison.contains("LRN (L_cls + L_cld),"))
+
+        // The same command with --resume finds finished runs and reproduces their results.
+        let again = try ExperimentRunner.run(try settings(["--data", root, "--noise", "0.3", "--method", "ce,hum+cld", "--epochs", "2",
+                                                           "--image-size", "16", "--lr", "0.002", "--batch-size", "16", "--output", output, "--resume"]),
+                                             progress: ProgressDisplay(style: .silent), build: Self.pixels)
+        #expect(again[.ce]!.history == results[.ce]!.history)
+        #expect(again[.humCLD]!.confusion == results[.humCLD]!.confusion)
+
+        // --resume with another noise level is refused, naming it.
+        do {
+            _ = try ExperimentRunner.run(try settings(["--data", root, "--noise", "0.2", "--method", "ce", "--epochs", "2", "--image-size", "16",
+                                                       "--lr", "0.002", "--batch-size", "16", "--output", output, "--resume"]),
+                                         progress: ProgressDisplay(style: .silent), build: Self.pixels)
+            Issue.record("a checkpoint with another noise level was accepted")
+        } catch {
+            #expect("\(error)".contains("noise: checkpoint 0.3, this run 0.2"))
+        }
+    }
+
+    @Test("a missing data folder is reported with its path before anything is written")
+    func missingData() throws {
+        let output = try temporaryFolder("runner-missing").appendingPathComponent("out").path
+        let s = try settings(["--data", "/nonexistent/RAF-DB", "--output", output])
+        #expect {
+            try ExperimentRunner.run(s, progress: ProgressDisplay(style: .silent), build: Self.pixels)
+        } throws: { "\($0)".contains("/nonexistent/RAF-DB") }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test("protocol defaults: the paper's with --data, quick ones for the built-in data; AffectNet needs --data")
+    func defaults() throws {
+        let paper = try settings(["--data", "/d"])
+        #expect(paper.optimizer == .sgd && paper.learningRate == 1e-4 && paper.momentum == 0.9 && paper.weightDecay == 1e-4)
+        #expect(paper.backbone == .resnet18 && paper.imageSize == 112 && paper.batchSize == 64 && paper.trainingMCSamples == 1000)
+        #expect(paper.methods == [.humCLD] && paper.noise == 0 && paper.temperature == 0.7 && paper.lambda == 1)
+        let affect = try ExperimentSettings.resolve(try ExperimentOptions.parse(["--data", "/a"]), dataset: .affectNet)
+        #expect(affect.optimizer == .adam && affect.classBalancedSampling && affect.weightDecay == 0)
+        let builtIn = try settings([])
+        #expect(builtIn.usesBuiltInData && builtIn.noise == 0.3 && builtIn.methods == [.ce, .humCLD] && builtIn.backbone == .small)
+        #expect(throws: TrainingError.self) { try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .ferPlus) }
+        // The fingerprint carries what decides the result, and only the HUM/CLD settings a method uses.
+        #expect(paper.fingerprint(for: .ce).entries["mc_samples"] == nil)
+        #expect(paper.fingerprint(for: .humCLD).entries["lambda"] == "1.0")
+    }
+}
