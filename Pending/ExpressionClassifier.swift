@@ -102,9 +102,20 @@ public final class ExpressionClassifier: TrainableModel {
     }
 }
 
-/// Builds the model and optimiser of a run from its settings.
+/// Builds the model of a run from its settings.
 public enum ModelFactory {
-    public static func make(method: Method, settings: ExperimentSettings, classCount: Int) throws -> ExpressionClassifier {
+    /// The examples' model builder: `make`, then the `--pretrained` backbone when given.
+    public static let build: ModelBuilder<ExpressionClassifier> = { method, settings, classCount in
+        let model = make(method: method, settings: settings, classCount: classCount)
+        var notes: [String] = []
+        if let pretrained = settings.pretrained {
+            notes.append(try model.loadPretrainedBackbone(from: URL(fileURLWithPath: pretrained)))
+        }
+        return (model, notes)
+    }
+
+    /// A fresh model; every initial weight comes from the run's seed.
+    public static func make(method: Method, settings: ExperimentSettings, classCount: Int) -> ExpressionClassifier {
         var generator = RandomGenerator(seed: settings.seed ^ 0x4D4F_4445_4C00)
         let backbone: ResNet<Float>
         switch settings.backbone {
@@ -116,15 +127,4 @@ public enum ModelFactory {
                                     evaluationMCSamples: settings.evaluationMCSamples, temperature: Float(settings.temperature),
                                     lambda: Float(settings.lambda), generator: &generator)
     }
-
-    public static func optimizer(for model: ExpressionClassifier, settings: ExperimentSettings) throws -> TrainingOptimizer {
-        switch settings.optimizer {
-        case .sgd:
-            return try SGD(parameters: model.parameters, learningRate: settings.learningRate, momentum: settings.momentum,
-                           weightDecay: settings.weightDecay)
-        case .adam:
-            return try Adam(parameters: model.parameters, learningRate: settings.learningRate, weightDecay: settings.weightDecay)
-        }
-    }
 }
-

@@ -26,8 +26,8 @@ struct ExampleAffectNet: ParsableCommand {
     }
 
     mutating func run() throws {
-        let settings = try ExperimentSettings.resolve(options, dataset: .affectnet)
-        try ExperimentRunner.run(settings, data: .init(affectNetClasses: classes))
+        let settings = try ExperimentSettings.resolve(options, dataset: .affectNet)
+        try ExperimentRunner.run(settings, data: .init(affectNetClasses: classes), build: ModelFactory.build)
     }
 }
 

@@ -18,8 +18,8 @@ struct ExampleFERPlus: ParsableCommand {
     @OptionGroup var options: ExperimentOptions
 
     mutating func run() throws {
-        let settings = try ExperimentSettings.resolve(options, dataset: .ferplus)
-        try ExperimentRunner.run(settings)
+        let settings = try ExperimentSettings.resolve(options, dataset: .ferPlus)
+        try ExperimentRunner.run(settings, build: ModelFactory.build)
     }
 }
 

@@ -20,7 +20,7 @@ struct ExampleImageFolder: ParsableCommand {
 
     mutating func run() throws {
         let settings = try ExperimentSettings.resolve(options, dataset: .imageFolder)
-        try ExperimentRunner.run(settings)
+        try ExperimentRunner.run(settings, build: ModelFactory.build)
     }
 }
 

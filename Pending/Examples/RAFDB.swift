@@ -27,8 +27,8 @@ struct ExampleRAFDB: ParsableCommand {
     var trainList: String?
 
     mutating func run() throws {
-        let settings = try ExperimentSettings.resolve(options, dataset: .rafdb)
-        try ExperimentRunner.run(settings, data: .init(trainingLabelList: trainList))
+        let settings = try ExperimentSettings.resolve(options, dataset: .rafDB)
+        try ExperimentRunner.run(settings, data: .init(trainingLabelList: trainList), build: ModelFactory.build)
     }
 }
 

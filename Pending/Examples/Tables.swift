@@ -51,9 +51,9 @@ struct ExampleTables: ParsableCommand {
             let path: String?
             let kind: DatasetKind
             switch dataset {
-            case .rafdb: path = base.data; kind = .rafdb
-            case .affectnet: guard let p = affectnet else { return nil }; path = p; kind = .affectnet
-            case .ferplus: guard let p = ferplus else { return nil }; path = p; kind = .ferplus
+            case .rafdb: path = base.data; kind = .rafDB
+            case .affectnet: guard let p = affectnet else { return nil }; path = p; kind = .affectNet
+            case .ferplus: guard let p = ferplus else { return nil }; path = p; kind = .ferPlus
             }
             let key = "\(dataset.rawValue.lowercased())-noise\(noise)-\(method.rawValue.replacingOccurrences(of: "+", with: "-"))"
             if let done = cells[key] { return done }
@@ -63,7 +63,7 @@ struct ExampleTables: ParsableCommand {
             o.method = MethodChoice([method])
             o.output = output + "/" + key
             let settings = try ExperimentSettings.resolve(o, dataset: kind)
-            let result = try ExperimentRunner.run(settings)[method]!
+            let result = try ExperimentRunner.run(settings, build: ModelFactory.build)[method]!
             cells[key] = result.finalTestAccuracy
             return result.finalTestAccuracy
         }
