@@ -119,6 +119,11 @@ extension Tensor {
         return self
     }
 
+    /// The output's values for use inside its own backward closure. Capturing the output tensor
+    /// itself would make a reference cycle (output → node → closure → output) that leaks whenever
+    /// backward is never called; this view shares the storage but not the node.
+    func savedForBackward() -> Tensor { detached() }
+
     /// self += other, elementwise, in place (not recorded).
     public func addInPlace(_ other: Tensor, scale: Scalar = 1) {
         precondition(other.count == count, "addInPlace: \(shapeString(other.shape)) into \(shapeString(shape))")

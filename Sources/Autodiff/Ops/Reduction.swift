@@ -119,9 +119,10 @@ extension Tensor {
         let (outer, r, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: shape)
         if Scalar.isFloat32 { ck_softmax_f32(outer, r, inner, f32(data), f32(out.data), log ? 1 : 0) } else { ck_softmax_f64(outer, r, inner, f64(data), f64(out.data), log ? 1 : 0) }
+        let y = out.savedForBackward()
         return out.recorded(op, [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
-            if Scalar.isFloat32 { ck_softmax_backward_f32(outer, r, inner, f32(out.data), f32(g.data), f32(gx.data), log ? 1 : 0) } else { ck_softmax_backward_f64(outer, r, inner, f64(out.data), f64(g.data), f64(gx.data), log ? 1 : 0) }
+            if Scalar.isFloat32 { ck_softmax_backward_f32(outer, r, inner, f32(y.data), f32(g.data), f32(gx.data), log ? 1 : 0) } else { ck_softmax_backward_f64(outer, r, inner, f64(y.data), f64(g.data), f64(gx.data), log ? 1 : 0) }
             return [gx]
         }
     }
