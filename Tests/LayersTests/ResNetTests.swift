@@ -140,7 +140,7 @@ final class MomentumSGD<S: TensorScalar> {
             loss.backward()
             optimizer.step()
         }
-        #expect(losses.allSatisfy(\.isFinite))
+        #expect(losses.allSatisfy { $0.isFinite })
         #expect(losses.suffix(3).max()! < 0.3 * losses[0], "losses \(losses)")
     }
 
