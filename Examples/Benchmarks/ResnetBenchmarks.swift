@@ -1,2 +1,116 @@
-/// Figures of the resnet benchmarks (to be written).
-func resnetBenchmarks() -> [String: Double] { [:] }
+import Autodiff
+import Foundation
+import Layers
+
+// ResNet18 as the paper trains it: 7 classes, batch 64, 3x112x112, cross-entropy, SGD with
+// momentum 0.9 — the same workload as ../shared/bench/torch_reference.py, so the figures compare
+// directly. Iterations: RESNET_BENCH_ITERATIONS (default 3), after one warm-up each.
+
+/// Mean cross-entropy of logits [N, C] against integer labels.
+private func crossEntropy(_ logits: Tensor<Float>, _ labels: [Int]) -> Tensor<Float> {
+    let oneHot = Tensor<Float>(zeros: logits.shape)
+    for (n, label) in labels.enumerated() { oneHot[n, label] = 1 }
+    return -(logits.logSoftmax(axis: 1) * oneHot).sum() / Float(labels.count)
+}
+
+/// PyTorch's SGD step with momentum (v = μ v + g; p -= lr v), applied in place.
+private final class MomentumStep {
+    let parameters: [Tensor<Float>]
+    var velocities: [Tensor<Float>?]
+    let learningRate: Float, momentum: Float
+
+    init(_ parameters: [Tensor<Float>], learningRate: Float = 0.01, momentum: Float = 0.9) {
+        self.parameters = parameters
+        velocities = Array(repeating: nil, count: parameters.count)
+        self.learningRate = learningRate
+        self.momentum = momentum
+    }
+
+    func step() {
+        Graph.withoutRecording {
+            for (i, p) in parameters.enumerated() {
+                guard let g = p.grad else { continue }
+                if let v = velocities[i] {
+                    let updated = v * momentum + g
+                    v.assign(updated)
+                } else {
+                    velocities[i] = g.copy()
+                }
+                p.addInPlace(velocities[i]!, scale: -learningRate)
+                p.grad = nil
+            }
+        }
+    }
+}
+
+/// Peak resident set size of this process so far, in MB.
+private func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
+    #endif
+}
+
+private func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// Seconds per call of `body`: one warm-up, then the median of `iterations` timed calls.
+private func timed(iterations: Int, _ body: () -> Void) -> (median: Double, all: [Double]) {
+    body()
+    var times: [Double] = []
+    for _ in 0..<iterations {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return (median(times), times)
+}
+
+func resnetBenchmarks() -> [String: Double] {
+    let batch = 64, size = 112, classes = 7
+    let iterations = ProcessInfo.processInfo.environment["RESNET_BENCH_ITERATIONS"].flatMap(Int.init) ?? 3
+    var generator = RandomGenerator(seed: 42)
+    let model = ResNet18<Float>(classCount: classes, generator: &generator)
+    let images = Tensor<Float>(randomNormal: [batch, 3, size, size], generator: &generator)
+    let labels = (0..<batch).map { $0 % classes }
+    let optimizer = MomentumStep(model.parameters)
+    print("ResNet18: \(model.parameterCount) parameters, batch \(batch), 3x\(size)x\(size), \(iterations) timed iterations after one warm-up")
+
+    var lastLoss: Float = .nan
+    model.isTraining = true
+    let train = timed(iterations: iterations) {
+        let loss = crossEntropy(model(images), labels)
+        lastLoss = loss.scalar
+        loss.backward()
+        optimizer.step()
+    }
+    let trainRSS = peakRSSMegabytes()
+    print(String(format: "  train step (fwd+bwd+SGD momentum): %.3f s/step median = %.1f images/s  (steps: %@; last loss %.4f)",
+                 train.median, Double(batch) / train.median, train.all.map { String(format: "%.2f", $0) }.joined(separator: ", "), lastLoss))
+
+    model.isTraining = false
+    let inference = timed(iterations: iterations) {
+        _ = Graph.withoutRecording { model(images) }
+    }
+    print(String(format: "  inference (eval, no graph):          %.3f s/batch median = %.1f images/s",
+                 inference.median, Double(batch) / inference.median))
+    let peak = peakRSSMegabytes()
+    print(String(format: "  peak RSS: %.0f MB (after training steps: %.0f MB)", peak, trainRSS))
+    print("  PyTorch reference on this machine type (../shared/bench/README.md): 27.4 img/s train, 89.6 img/s inference")
+
+    return [
+        "parameters": Double(model.parameterCount),
+        "batch": Double(batch),
+        "train_step_seconds": train.median,
+        "train_images_per_second": Double(batch) / train.median,
+        "inference_seconds": inference.median,
+        "inference_images_per_second": Double(batch) / inference.median,
+        "peak_rss_mb": peak,
+    ]
+}
