@@ -3,10 +3,18 @@ import Foundation
 import Layers
 import Testing
 
-func temporaryURL(_ name: String) -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("LayersTests-\(getpid())")
-    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory.appendingPathComponent(name)
+/// A fresh directory; `remove()` (deferred by the caller) deletes it with everything in it.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("LayersTests-\(getpid())-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
 func bitPatterns<S: TensorScalar>(_ module: some Module<S>) -> [String: [UInt64]] {
@@ -21,11 +29,13 @@ extension TensorScalar { static var isFloat32Type: Bool { Self.self == Float.sel
 
 @Suite struct CheckpointTests {
     @Test func roundTripsBitForBitInFloatAndDouble() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
         var g1 = RandomGenerator(seed: 1), g2 = RandomGenerator(seed: 2)
         let source = SmallResNet<Float>(classCount: 5, widths: [8, 16], generator: &g1)
         source.bn1.runningMean.fill(0.123)  // buffers are saved too
         source.bn1.batchesTracked.fill(17)
-        let url = temporaryURL("round-trip-f32.safetensors")
+        let url = directory.file("round-trip-f32.safetensors")
         try source.save(to: url, metadata: ["epoch": "3"])
         let target = SmallResNet<Float>(classCount: 5, widths: [8, 16], generator: &g2)
         #expect(bitPatterns(target) != bitPatterns(source))
@@ -34,13 +44,13 @@ extension TensorScalar { static var isFloat32Type: Bool { Self.self == Float.sel
         #expect(bitPatterns(target) == bitPatterns(source))
         #expect(try SafeTensorsFile(contentsOf: url).metadata == ["epoch": "3"])
         // Saving the loaded model writes the same bytes.
-        let again = temporaryURL("round-trip-f32-again.safetensors")
+        let again = directory.file("round-trip-f32-again.safetensors")
         try target.save(to: again, metadata: ["epoch": "3"])
         #expect(try Data(contentsOf: url) == Data(contentsOf: again))
 
         let source64 = SmallResNet<Double>(classCount: 3, widths: [4], generator: &g1)
         let target64 = SmallResNet<Double>(classCount: 3, widths: [4], generator: &g2)
-        let url64 = temporaryURL("round-trip-f64.safetensors")
+        let url64 = directory.file("round-trip-f64.safetensors")
         try source64.save(to: url64)
         try target64.load(from: url64)
         #expect(bitPatterns(target64) == bitPatterns(source64))
@@ -58,9 +68,11 @@ extension TensorScalar { static var isFloat32Type: Bool { Self.self == Float.sel
     }
 
     @Test func strictLoadingListsEveryProblemAndChangesNothing() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
         var g = RandomGenerator(seed: 4)
         let seven = ResNet18<Float>(classCount: 7, generator: &g)
-        let url = temporaryURL("resnet18-7.safetensors")
+        let url = directory.file("resnet18-7.safetensors")
         try seven.save(to: url)
         let thousand = ResNet18<Float>(classCount: 1000, generator: &g)
         let before = bitPatterns(thousand)
@@ -87,7 +99,7 @@ extension TensorScalar { static var isFloat32Type: Bool { Self.self == Float.sel
         let partial = try backbone.load(from: url, strict: false)
         #expect(partial.unexpectedKeys == ["fc.bias", "fc.weight"] && partial.missingKeys.isEmpty)
         #expect(throws: CheckpointError.self) { try backbone.load(from: url, strict: true) }
-        let backboneURL = temporaryURL("backbone.safetensors")
+        let backboneURL = directory.file("backbone.safetensors")
         try backbone.save(to: backboneURL)
         let missing = try seven.load(from: backboneURL, strict: false)
         #expect(missing.missingKeys == ["fc.weight", "fc.bias"] && missing.unexpectedKeys.isEmpty)
@@ -104,9 +116,11 @@ extension TensorScalar { static var isFloat32Type: Bool { Self.self == Float.sel
     }
 
     @Test func writesAtomicallyAndReportsUnwritablePaths() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
         var g = RandomGenerator(seed: 6)
         let layer = Linear<Float>(inputSize: 4, outputSize: 2, generator: &g)
-        let url = temporaryURL("atomic.safetensors")
+        let url = directory.file("atomic.safetensors")
         try layer.save(to: url)
         try layer.save(to: url)  // overwriting works
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path).filter { $0.hasSuffix(".tmp") }
