@@ -7,5 +7,4 @@ extension Tensor {
     public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor { fatalError("maxPool2d pending") }
     public func globalAveragePool2d() -> Tensor { fatalError("pending") }
     public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?, training: Bool, momentum: Double, epsilon: Double) -> Tensor { fatalError("pending") }
-    public func dropout(probability: Double, training: Bool, generator: inout RandomGenerator) -> Tensor { fatalError("pending") }
 }
