@@ -13,36 +13,6 @@ private func crossEntropy(_ logits: Tensor<Float>, _ labels: [Int]) -> Tensor<Fl
     return -(logits.logSoftmax(axis: 1) * oneHot).sum() / Float(labels.count)
 }
 
-/// PyTorch's SGD step with momentum (v = μ v + g; p -= lr v), applied in place.
-private final class MomentumStep {
-    let parameters: [Tensor<Float>]
-    var velocities: [Tensor<Float>?]
-    let learningRate: Float, momentum: Float
-
-    init(_ parameters: [Tensor<Float>], learningRate: Float = 0.01, momentum: Float = 0.9) {
-        self.parameters = parameters
-        velocities = Array(repeating: nil, count: parameters.count)
-        self.learningRate = learningRate
-        self.momentum = momentum
-    }
-
-    func step() {
-        Graph.withoutRecording {
-            for (i, p) in parameters.enumerated() {
-                guard let g = p.grad else { continue }
-                if let v = velocities[i] {
-                    let updated = v * momentum + g
-                    v.assign(updated)
-                } else {
-                    velocities[i] = g.copy()
-                }
-                p.addInPlace(velocities[i]!, scale: -learningRate)
-                p.grad = nil
-            }
-        }
-    }
-}
-
 /// Peak resident set size of this process so far, in MB.
 private func peakRSSMegabytes() -> Double {
     var usage = rusage()
@@ -93,7 +63,8 @@ func resnetBenchmarks() -> [String: Double] {
     let model = ResNet18<Float>(classCount: classes, generator: &generator)
     let images = Tensor<Float>(randomNormal: [batch, 3, size, size], generator: &generator)
     let labels = (0..<batch).map { $0 % classes }
-    let optimizer = MomentumStep(model.parameters)
+    // As torch_reference.py: torch.optim.SGD(lr=0.01, momentum=0.9).
+    let optimizer = try! SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
     print("ResNet18: \(model.parameterCount) parameters, batch \(batch), 3x\(size)x\(size), \(iterations) timed iterations after one warm-up")
 
     var lastLoss: Float = .nan
@@ -103,6 +74,7 @@ func resnetBenchmarks() -> [String: Double] {
         lastLoss = loss.scalar
         loss.backward()
         optimizer.step()
+        optimizer.zeroGrad()
     }
     let trainRSS = peakRSSMegabytes()
     let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -9,32 +9,6 @@ func crossEntropy<S: TensorScalar>(_ logits: Tensor<S>, _ labels: [Int]) -> Tens
     return -(logits.logSoftmax(axis: 1) * oneHot).sum() / S(labels.count)
 }
 
-/// A minimal SGD-with-momentum step (PyTorch's form: v = μ v + g; p -= lr v).
-final class MomentumSGD<S: TensorScalar> {
-    let parameters: [Tensor<S>]
-    let learningRate: S, momentum: S
-    var velocities: [ObjectIdentifier: Tensor<S>] = [:]
-
-    init(_ parameters: [Tensor<S>], learningRate: S, momentum: S) {
-        self.parameters = parameters
-        self.learningRate = learningRate
-        self.momentum = momentum
-    }
-
-    func step() {
-        Graph.withoutRecording {
-            for p in parameters {
-                guard let g = p.grad else { continue }
-                let id = ObjectIdentifier(p)
-                let v = velocities[id].map { $0 * momentum + g } ?? g.copy()
-                velocities[id] = v
-                p.addInPlace(v, scale: -learningRate)
-                p.grad = nil
-            }
-        }
-    }
-}
-
 @Suite struct ResNetTests {
     @Test func resnet18HasTorchvisionsParameterCountAndStateDict() {
         var g = RandomGenerator(seed: 1)
@@ -128,18 +102,19 @@ final class MomentumSGD<S: TensorScalar> {
         #expect(maxRelativeError(logits.scalars, PyTorchFixtures.smallResNetEvalLogits) < 1e-9)
     }
 
-    @Test func resnet18TrainsOnASmallSyntheticBatch() {
+    @Test func resnet18TrainsOnASmallSyntheticBatch() throws {
         var g = RandomGenerator(seed: 6)
         let model = ResNet18<Float>(classCount: 4, generator: &g)
         let x = Tensor<Float>(randomNormal: [8, 3, 32, 32], generator: &g)
         let labels = [0, 1, 2, 3, 0, 1, 2, 3]
-        let optimizer = MomentumSGD(model.parameters, learningRate: 0.02, momentum: 0.9)
+        let optimizer = try SGD(parameters: model.parameters, learningRate: 0.02, momentum: 0.9)
         var losses: [Float] = []
         for _ in 0..<30 {
             let loss = crossEntropy(model(x), labels)
             losses.append(loss.scalar)
             loss.backward()
             optimizer.step()
+            optimizer.zeroGrad()
         }
         #expect(losses.allSatisfy { $0.isFinite })
         #expect(losses.suffix(3).max()! < 0.3 * losses[0], "losses \(losses)")
