@@ -115,6 +115,18 @@ extension TensorScalar { static var isFloat32Type: Bool { Self.self == Float.sel
         #expect(file.entry("conv1.weight")?.dtype == .f16 && file.entry("bn1.running_var")?.dtype == .f32)
     }
 
+    @Test func dictionaryOfTensorsRoundTrips() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("dict.safetensors")
+        let state: [String: Tensor<Float>] = ["b": Tensor(shape: [2], scalars: [1, -2]), "a": Tensor(shape: [1, 1], scalars: [.pi])]
+        try SafeTensorsWriter.write(state, metadata: ["format": "x"], to: url)
+        let file = try SafeTensorsFile(contentsOf: url)
+        #expect(file.names == ["a", "b"] && file.metadata == ["format": "x"])
+        let back: [String: Tensor<Float>] = try file.tensors()
+        #expect(back.mapValues(\.scalars) == state.mapValues(\.scalars) && back["a"]?.shape == [1, 1])
+    }
+
     @Test func writesAtomicallyAndReportsUnwritablePaths() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

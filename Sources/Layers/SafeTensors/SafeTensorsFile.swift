@@ -189,4 +189,11 @@ public struct SafeTensorsFile: Sendable {
         }
         return out
     }
+
+    /// Every tensor, converted to `S`, by name.
+    public func tensors<S: TensorScalar>(as type: S.Type = S.self) throws -> [String: Tensor<S>] {
+        var out: [String: Tensor<S>] = [:]
+        for entry in entries { out[entry.name] = try tensor(entry.name, as: S.self) }
+        return out
+    }
 }

@@ -59,6 +59,11 @@ public enum SafeTensorsWriter {
         try writeAtomically(try serialize(tensors, metadata: metadata), to: url)
     }
 
+    /// Writes a dictionary of tensors (laid out in name order, so equal states give equal files).
+    public static func write<S: TensorScalar>(_ tensors: [String: Tensor<S>], metadata: [String: String] = [:], to url: URL) throws {
+        try write(tensors.keys.sorted().map { (name: $0, tensor: tensors[$0]!) }, metadata: metadata, to: url)
+    }
+
     static func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
