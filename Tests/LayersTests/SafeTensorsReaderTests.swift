@@ -75,6 +75,8 @@ func safetensorsBytes(header: String, data: [UInt8] = [], declaredLength: UInt64
         #expect(error(safetensorsBytes(header: entry, data: [UInt8](repeating: 0, count: 7))) == .dataSizeMismatch(expected: 8, actual: 7))
         #expect(error(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#))
                 == .shapeOverflow(tensor: "a", shape: [4611686018427387904, 4]))
+        #expect(error(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[0,4611686018427387904,4],"data_offsets":[0,0]}}"#))
+                == .shapeOverflow(tensor: "a", shape: [0, 4611686018427387904, 4]))
         // Offsets bigger than Int, negative or fractional sizes, wrong types, duplicate keys, deep nesting.
         for header in [#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,99999999999999999999999]}}"#,
                        #"{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#,

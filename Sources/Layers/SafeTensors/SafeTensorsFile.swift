@@ -147,12 +147,15 @@ public struct SafeTensorsFile: Sendable {
             guard range.lowerBound == expectedStart else {
                 throw SafeTensorsError.invalidOffsets(tensor: entry.name, start: range.lowerBound, end: range.upperBound, expectedStart: expectedStart)
             }
-            var elements = 1
-            for size in entry.shape {
-                let (product, overflow) = elements.multipliedReportingOverflow(by: size)
+            // The product of the non-zero sizes must fit too (stricter than the reference), so that
+            // strides of an empty tensor such as [0, 2^62, 2^62] cannot overflow later.
+            var nonZeroProduct = 1
+            for size in entry.shape where size != 0 {
+                let (product, overflow) = nonZeroProduct.multipliedReportingOverflow(by: size)
                 guard !overflow else { throw SafeTensorsError.shapeOverflow(tensor: entry.name, shape: entry.shape) }
-                elements = product
+                nonZeroProduct = product
             }
+            let elements = entry.shape.contains(0) ? 0 : nonZeroProduct
             let (byteCount, overflow) = elements.multipliedReportingOverflow(by: entry.dtype.byteSize)
             guard !overflow else { throw SafeTensorsError.shapeOverflow(tensor: entry.name, shape: entry.shape) }
             guard byteCount == range.count else {
