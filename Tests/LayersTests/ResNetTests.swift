@@ -74,8 +74,10 @@ func crossEntropy<S: TensorScalar>(_ logits: Tensor<S>, _ labels: [Int]) -> Tens
         // Training mode: batch statistics, and running statistics updated as PyTorch does.
         model.isTraining = true
         let trainLogits = Graph.withoutRecording { model(x) }
-        // Batch statistics of 2 images (8 values per channel in layer4) amplify rounding: looser than eval.
-        #expect(maxRelativeError(trainLogits.scalars, PyTorchFixtures.resnet18TrainLogits) < 1e-6)
+        // Batch statistics of 2 images (8 values per channel in layer4) amplify rounding (measured 6e-9).
+        let trainError = maxRelativeError(trainLogits.scalars, PyTorchFixtures.resnet18TrainLogits)
+        print("ResNet18 Float64 train mode vs PyTorch: max relative logit error \(trainError)")
+        #expect(trainError < 1e-7)
         #expect(maxRelativeError(Array(model.bn1.runningMean.scalars.prefix(6)), PyTorchFixtures.resnet18TrainBn1RunningMeanHead) < 1e-9)
         let layer4bn2 = (model.stages[3].layers[1] as! BasicBlock<Double>).bn2
         #expect(maxRelativeError(Array(layer4bn2.runningVariance.scalars.prefix(6)), PyTorchFixtures.resnet18TrainLayer4Bn2RunningVarHead) < 1e-9)
@@ -88,8 +90,10 @@ func crossEntropy<S: TensorScalar>(_ logits: Tensor<S>, _ labels: [Int]) -> Tens
         model.isTraining = false
         let x: Tensor<Float> = FormulaWeights.input(PyTorchFixtures.resnet18InputShape)
         let logits = Graph.withoutRecording { model(x) }
-        // 20 layers of Float32 sums over up to 4,608 terms: ~1e-5 relative is expected.
-        #expect(maxRelativeError(logits.scalars.map(Double.init), PyTorchFixtures.resnet18EvalLogits) < 2e-4)
+        // 20 layers of Float32 sums over up to 4,608 terms; measured 3e-7.
+        let error = maxRelativeError(logits.scalars.map(Double.init), PyTorchFixtures.resnet18EvalLogits)
+        print("ResNet18 Float32 vs PyTorch float64: max relative logit error \(error)")
+        #expect(error < 1e-5)
     }
 
     @Test func pythonWrittenCheckpointGivesPyTorchsOutputs() throws {
