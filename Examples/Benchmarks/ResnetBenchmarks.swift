@@ -68,18 +68,30 @@ func resnetBenchmarks() -> [String: Double] {
     print("ResNet18: \(model.parameterCount) parameters, batch \(batch), 3x\(size)x\(size), \(iterations) timed iterations after one warm-up")
 
     var lastLoss: Float = .nan
+    var phases: (forward: [Double], backward: [Double], update: [Double]) = ([], [], [])
+    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     model.isTraining = true
     let train = timed(iterations: iterations) {
+        let t0 = now()
         let loss = crossEntropy(model(images), labels)
         lastLoss = loss.scalar
+        let t1 = now()
         loss.backward()
+        let t2 = now()
         optimizer.step()
         optimizer.zeroGrad()
+        let t3 = now()
+        phases.forward.append(t1 - t0); phases.backward.append(t2 - t1); phases.update.append(t3 - t2)
     }
+    // The first entry is the warm-up's.
+    let forwardTime = median(Array(phases.forward.dropFirst()))
+    let backwardTime = median(Array(phases.backward.dropFirst()))
+    let updateTime = median(Array(phases.update.dropFirst()))
     let trainRSS = peakRSSMegabytes()
     let cores = ProcessInfo.processInfo.activeProcessorCount
     print(String(format: "  train step (fwd+bwd+SGD momentum): %.3f s/step median = %.1f images/s  (steps: %@; last loss %.4f)",
                  train.median, Double(batch) / train.median, train.all.map { String(format: "%.2f", $0) }.joined(separator: ", "), lastLoss))
+    print(String(format: "    forward+loss %.3f s, backward %.3f s, SGD step %.3f s (medians)", forwardTime, backwardTime, updateTime))
     print(String(format: "    CPU %.2f s/step: %.2f of %d cores used; with all %d cores busy: %.1f images/s",
                  train.cpu, train.cpu / train.median, cores, cores, Double(batch) * Double(cores) / train.cpu))
 
@@ -101,6 +113,9 @@ func resnetBenchmarks() -> [String: Double] {
         "train_step_seconds": train.median,
         "train_images_per_second": Double(batch) / train.median,
         "train_cpu_seconds_per_step": train.cpu,
+        "train_forward_seconds": forwardTime,
+        "train_backward_seconds": backwardTime,
+        "train_optimizer_seconds": updateTime,
         "inference_seconds": inference.median,
         "inference_cpu_seconds": inference.cpu,
         "inference_images_per_second": Double(batch) / inference.median,
