@@ -38,6 +38,8 @@ enum LayerGradientCases {
         let block = BasicBlock<Double>(inputChannels: 2, outputChannels: 3, stride: 2, generator: &g)
         let identityBlock = BasicBlock<Double>(inputChannels: 2, outputChannels: 2, generator: &g)
         let small = SmallResNet<Double>(classCount: 3, widths: [2, 4], generator: &g)
+        // ResNet18's layout (7x7/2 stem, max-pool, strided stages) at a size finite differences can afford.
+        let tinyImageNet = ResNet<Double>(stem: .imageNet, widths: [2, 3], blocksPerStage: [1, 1], classCount: 2, generator: &g)
 
         return [
             LayerGradientCase(name: "Linear (input, weight, bias)",
@@ -86,6 +88,12 @@ enum LayerGradientCases {
                               tolerance: 1e-5, allowKinks: true) { xs in identityBlock(xs[0]) },
             LayerGradientCase(name: "SmallResNet logits", inputs: [random([2, 3, 4, 4], seed: 18)],
                               tolerance: 1e-5, allowKinks: true) { xs in small(xs[0]) },
+            LayerGradientCase(name: "ResNet with ResNet18's stem and max-pool (input, stem weight, fc weight)",
+                              inputs: [random([2, 3, 9, 9], seed: 19), tinyImageNet.conv1.weight, tinyImageNet.fc!.weight],
+                              tolerance: 1e-5, allowKinks: true) { xs in
+                tinyImageNet.conv1.weight = xs[1]; tinyImageNet.fc!.weight = xs[2]
+                return tinyImageNet(xs[0])
+            },
         ]
     }
 }
