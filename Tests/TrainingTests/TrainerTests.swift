@@ -113,7 +113,7 @@ struct TrainerTests {
         try Data("garbage".utf8).write(to: url)
         let trainer = makeTrainer(TinyModel(features: 4, hidden: 8, classes: 3, seed: 2), data: data, epochs: 1, folder: folder, resume: true)
         let error = #expect(throws: TrainingError.self) { try trainer.run() }
-        #expect("\(error!)" == "cannot read checkpoint \(url.path): the file has 7 bytes, too short for a safetensors header (8-byte length first)")
+        #expect("\(error!)" == "cannot read checkpoint \(url.path): safetensors: file is 7 bytes, too small for the 8-byte header length")
         #expect(try Data(contentsOf: url) == Data("garbage".utf8))
     }
 }
