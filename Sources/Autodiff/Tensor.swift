@@ -15,6 +15,8 @@ public final class Tensor<Scalar: TensorScalar> {
     public var name: String?
     /// How this tensor was computed, when it was computed while recording. Freed by backward().
     var node: GraphNode<Scalar>?
+    /// Set when backward freed `node`, so that a second backward can say so.
+    var graphReleased = false
 
     /// Strided kernels keep a fixed-size index per dimension.
     public static var maximumRank: Int { 16 }

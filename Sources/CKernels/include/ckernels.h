@@ -77,7 +77,25 @@ CK_DECLARE(float, f32)
 CK_DECLARE(double, f64)
 
 // ---- indexing and shape: gather, scatter, slices, concatenation, triangular fill -------------
-#define CK_DECLARE_INDEXING(T, S)
+#define CK_DECLARE_INDEXING(T, S)                                                                 \
+    /* dst[r * dst_stride + i] (+)= src[r * src_stride + i] for r < rows, i < width: slices and    \
+       concatenation (accumulate = 0 copies, 1 adds) */                                            \
+    void ck_copy_rows_##S(long rows, long width, const T *src, long src_stride, T *dst,            \
+                          long dst_stride, int accumulate);                                        \
+    /* x viewed as [outer, n, inner]; out [outer, count, inner] = x[:, idx[j], :] */               \
+    void ck_index_select_##S(long outer, long n, long inner, const T *x, long count,               \
+                             const long *idx, T *out);                                             \
+    /* gx (zeroed here) [outer, n, inner]: gx[:, idx[j], :] += g[:, j, :]; repeats add up */       \
+    void ck_index_select_backward_##S(long outer, long n, long inner, const T *g, long count,      \
+                                      const long *idx, T *gx);                                     \
+    /* x viewed as [outer, n, inner]; out[o, i] = x[o, idx[o * inner + i], i] */                   \
+    void ck_gather_##S(long outer, long n, long inner, const T *x, const long *idx, T *out);       \
+    /* gx (zeroed here) [outer, n, inner]: gx[o, idx[o * inner + i], i] = g[o, i] */               \
+    void ck_gather_backward_##S(long outer, long n, long inner, const T *g, const long *idx,       \
+                                T *gx);                                                            \
+    /* v [batch, n(n+1)/2] -> out [batch, n, n], lower triangle filled row by row, zeros above */   \
+    void ck_fill_lower_##S(long batch, long n, const T *v, T *out);                                \
+    void ck_fill_lower_backward_##S(long batch, long n, const T *g, T *gv);
 
 CK_DECLARE_INDEXING(float, f32)
 CK_DECLARE_INDEXING(double, f64)
