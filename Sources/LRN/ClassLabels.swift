@@ -1,6 +1,6 @@
 import Autodiff
 
-/// Checks a batch of class labels and turns them into the constant masks the losses use.
+/// Checks a batch of class labels before a loss uses them.
 enum ClassLabels {
     /// Stops with a message naming the caller, the offending position and value when a label
     /// is out of range or the count differs from the batch size.
@@ -11,13 +11,6 @@ enum ClassLabels {
             fatalError("\(caller): label \(labels[bad]) at batch position \(bad) is outside 0..<\(classCount) (class count)")
         }
     }
-
-    /// [M, C] with a 1 at (i, labels[i]) and 0 elsewhere.
-    static func oneHot<Scalar: TensorScalar>(_ labels: [Int], classCount: Int) -> Tensor<Scalar> {
-        let mask = Tensor<Scalar>(zeros: [labels.count, classCount])
-        for (i, label) in labels.enumerated() { mask.data[i * classCount + label] = 1 }
-        return mask
-    }
 }
 
 /// Plain softmax cross-entropy, −(1/M) Σ_i log softmax(logits_i)_{y_i}: the paper's baseline
@@ -25,6 +18,5 @@ enum ClassLabels {
 public func softmaxCrossEntropy<Scalar: TensorScalar>(logits: Tensor<Scalar>, labels: [Int]) -> Tensor<Scalar> {
     precondition(logits.rank == 2, "softmaxCrossEntropy: logits must be [M, C], got \(shapeString(logits.shape))")
     ClassLabels.validate(labels, batchSize: logits.shape[0], classCount: logits.shape[1], in: "softmaxCrossEntropy")
-    let mask: Tensor<Scalar> = ClassLabels.oneHot(labels, classCount: logits.shape[1])
-    return -(logits.logSoftmax(axis: -1) * mask).sum() / Scalar(Swift.max(labels.count, 1))
+    return -logits.logSoftmax(axis: -1).gather(alongAxis: 1, indices: labels).mean()
 }

@@ -76,30 +76,25 @@ public enum CovarianceFactor<Scalar: TensorScalar> {
     }
 
     /// Only the labelled class's component of every noise draw, (L ε_s)_{y_i}: [M, S], without
-    /// forming the other C − 1 components. `mask` is the labels' one-hot [M, C].
-    public func labelNoise(from draws: LogitNoiseDraws<Scalar>, labelMask mask: Tensor<Scalar>) -> Tensor<Scalar> {
+    /// forming the other C − 1 components: a product with row y_i of the factor.
+    public func labelNoise(from draws: LogitNoiseDraws<Scalar>, labels: [Int]) -> Tensor<Scalar> {
         let m = batchSize, c = classCount, s = draws.sampleCount
-        precondition(mask.shape == [m, c], "CovarianceFactor.labelNoise: label mask \(shapeString(mask.shape)), expected [\(m), \(c)]")
-        let pick = mask.reshaped([m, 1, c])
+        ClassLabels.validate(labels, batchSize: m, classCount: c, in: "CovarianceFactor.labelNoise")
         switch self {
         case .full(let lower):
-            let row = pick.matmul(lower)  // row y of L: [M, 1, C]
-            return Tensor.matmul(draws.correlated, transposeA: false, row, transposeB: true).reshaped([m, s])
+            // Row y_i of L_i: gather along the row axis, one index per (item, column).
+            let row = lower.gather(alongAxis: 1, indices: labels.flatMap { Array(repeating: $0, count: c) })
+            return Tensor.matmul(draws.correlated, transposeA: false, row.reshaped([m, 1, c]), transposeB: true).reshaped([m, s])
         case .lowRank(let factors, let scales):
             guard let diagonal = draws.diagonal else {
                 fatalError("CovarianceFactor.labelNoise: the low-rank form needs diagonal draws [\(m), S, \(c)] besides the factor draws")
             }
-            let row = pick.matmul(factors)  // row y of V: [M, 1, R]
-            let correlated = Tensor.matmul(draws.correlated, transposeA: false, row, transposeB: true).reshaped([m, s])
-            // η_{s,y}: constants, picked without recording.
-            let picked = Tensor<Scalar>(uninitializedShape: [m, s])
-            for i in 0..<m {
-                var label = 0
-                while mask.data[i * c + label] == 0 { label += 1 }
-                for j in 0..<s { picked.data[i * s + j] = diagonal.data[(i * s + j) * c + label] }
-            }
-            let scale = (scales * mask).sum(axis: 1, keepDims: true)  // s_y: [M, 1]
-            return correlated + picked * scale
+            let r = factors.shape[2]
+            let row = factors.gather(alongAxis: 1, indices: labels.flatMap { Array(repeating: $0, count: r) })  // [M, R]
+            let correlated = Tensor.matmul(draws.correlated, transposeA: false, row.reshaped([m, 1, r]), transposeB: true).reshaped([m, s])
+            let pickedDraws = diagonal.gather(alongAxis: 2, indices: labels.flatMap { Array(repeating: $0, count: s) })  // η_{s,y}: [M, S]
+            let scale = scales.gather(alongAxis: 1, indices: labels).reshaped([m, 1])  // s_y
+            return correlated + pickedDraws * scale
         }
     }
 }

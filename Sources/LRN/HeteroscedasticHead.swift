@@ -98,14 +98,9 @@ public final class HeteroscedasticHead<Scalar: TensorScalar>: Module {
             let entries = raw * (1 - diagonal) + (raw.softplus() + diagonalFloor) * diagonal
             return .full(lower: LowerTriangle.unpack(entries, size: classCount))
         case .lowRank(let rank):
-            // Split [V | s] with two constant selection matrices (a product, so it differentiates).
             let factorCount = classCount * rank
-            let selectFactors = Tensor<Scalar>(zeros: [count, factorCount])
-            for i in 0..<factorCount { selectFactors.data[i * factorCount + i] = 1 }
-            let selectScales = Tensor<Scalar>(zeros: [count, classCount])
-            for i in 0..<classCount { selectScales.data[(factorCount + i) * classCount + i] = 1 }
-            let factors = raw.matmul(selectFactors).reshaped([-1, classCount, rank])
-            let scales = raw.matmul(selectScales).softplus() + diagonalFloor
+            let factors = raw.slice(axis: 1, range: 0..<factorCount).reshaped([-1, classCount, rank])
+            let scales = raw.slice(axis: 1, range: factorCount..<count).softplus() + diagonalFloor
             return .lowRank(factors: factors, scales: scales)
         }
     }

@@ -19,7 +19,7 @@ public enum LowerTriangle {
 
     /// Positions of the diagonal entries in the packed vector: 0, 2, 5, 9, … (k(k+3)/2).
     public static func diagonalPositions(size: Int) -> [Int] {
-        (0..<size).map { $0 * ($0 + 3) / 2 }
+        Tensor<Float>.lowerTriangularDiagonalIndices(size: size)
     }
 
     /// 1 at packed diagonal positions, 0 elsewhere: shape [C(C+1)/2].
@@ -29,18 +29,9 @@ public enum LowerTriangle {
         return mask
     }
 
-    /// Unpacks [..., C(C+1)/2] into lower-triangular [..., C, C] (zeros above the diagonal).
-    /// A product with a constant 0/1 scatter matrix: differentiable through `matmul`, and tiny
-    /// next to the sampling that follows (C = 7: a 28 x 49 matrix).
+    /// Unpacks [..., C(C+1)/2] into lower-triangular [..., C, C] (zeros above the diagonal),
+    /// differentiably (Autodiff's `fillLowerTriangular`).
     public static func unpack<Scalar: TensorScalar>(_ packed: Tensor<Scalar>, size: Int) -> Tensor<Scalar> {
-        let count = entryCount(size: size)
-        precondition(packed.rank >= 1 && packed.shape[packed.rank - 1] == count,
-                     "LowerTriangle.unpack: expected [..., \(count)] (the lower triangle of a \(size) x \(size) matrix), got \(shapeString(packed.shape))")
-        let scatter = Tensor<Scalar>(zeros: [count, size * size])
-        for (p, entry) in indices(size: size).enumerated() {
-            scatter.data[p * size * size + entry.row * size + entry.column] = 1
-        }
-        let leading = Array(packed.shape.dropLast())
-        return packed.reshaped([-1, count]).matmul(scatter).reshaped(leading + [size, size])
+        packed.fillLowerTriangular(size: size)
     }
 }

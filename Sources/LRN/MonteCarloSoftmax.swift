@@ -34,13 +34,12 @@ public enum MonteCarloSoftmax {
     ) -> Tensor<Scalar> {
         let m = meanLogits.shape[0], c = meanLogits.shape[1], s = draws.sampleCount
         ClassLabels.validate(labels, batchSize: m, classCount: c, in: "MonteCarloSoftmax.logProbability")
-        let mask: Tensor<Scalar> = ClassLabels.oneHot(labels, classCount: c)
         let inverse = 1 / temperature
         let scaledMean = meanLogits * inverse
         let scaledFactor = factor.scaled(by: inverse)
         let z = scaledMean.reshaped([m, 1, c]) + scaledFactor.noise(from: draws)      // [M, S, C]
-        let labelLogit = (scaledMean * mask).sum(axis: 1, keepDims: true)
-            + scaledFactor.labelNoise(from: draws, labelMask: mask)                   // [M, S]
+        let labelLogit = scaledMean.gather(alongAxis: 1, indices: labels).reshaped([m, 1])
+            + scaledFactor.labelNoise(from: draws, labels: labels)                     // [M, S]
         let labelLogSoftmax = labelLogit - z.logsumexp(axis: 2)                       // [M, S]
         return labelLogSoftmax.logsumexp(axis: 1) - Scalar(Double.log(Double(s)))
     }
