@@ -174,3 +174,30 @@ import Testing
         #expect(result.passed, "\(result)")
     }
 }
+
+@Suite struct Float32AgreementTests {
+    /// The working type gives the Float64 loss and gradients to single-precision accuracy at
+    /// the paper's sizes (C = 7, S = 1000), for logits of ordinary and of large magnitude.
+    @Test(arguments: [1.0, 30.0])
+    func float32MatchesFloat64(_ scale: Double) {
+        let m = 16, c = 7, s = 1000
+        var rng = RandomGenerator(seed: 21)
+        let d = Tensor<Double>(randomNormal: [m, c], std: scale, generator: &rng)
+        let packed = Tensor<Double>(randomNormal: [m, 28], std: scale / 3, generator: &rng)
+        let draws = LogitNoiseDraws<Double>(form: .full, batchSize: m, sampleCount: s, classCount: c, generator: &rng)
+        let labels = (0..<m).map { $0 % c }
+        func run<S: TensorScalar>(_ type: S.Type) -> (loss: Double, grads: [Double]) {
+            let d32 = d.converted(to: S.self), p32 = packed.converted(to: S.self)
+            d32.requiresGrad = true; p32.requiresGrad = true
+            let loss = heteroscedasticLoss(meanLogits: d32, factor: .full(lower: p32.fillLowerTriangular(size: c)), labels: labels,
+                                           draws: LogitNoiseDraws(correlated: draws.correlated.converted(to: S.self)), temperature: S(0.7))
+            loss.backward()
+            return (Double(loss.scalar), (d32.grad!.scalars + p32.grad!.scalars).map { Double($0) })
+        }
+        let single = run(Float.self), double = run(Double.self)
+        #expect(abs(single.loss - double.loss) < 1e-5 * max(1, abs(double.loss)), "\(single.loss) vs \(double.loss)")
+        let largest = double.grads.map(abs).max()!
+        let worst = zip(single.grads, double.grads).map { abs($0 - $1) }.max()!
+        #expect(worst < 1e-4 * largest, "largest gradient difference \(worst), largest gradient \(largest)")
+    }
+}
