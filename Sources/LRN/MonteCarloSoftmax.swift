@@ -59,19 +59,3 @@ public func heteroscedasticLoss<Scalar: TensorScalar>(
     -MonteCarloSoftmax.logProbability(ofLabels: labels, meanLogits: meanLogits, factor: factor,
                                       draws: draws, temperature: temperature).mean()
 }
-
-extension Double {
-    static func log(_ x: Double) -> Double {
-        #if canImport(Glibc)
-        return Glibc.log(x)
-        #else
-        return Darwin.log(x)
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
