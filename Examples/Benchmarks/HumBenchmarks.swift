@@ -4,6 +4,7 @@ import LRN
 // The HUM head at the paper's sizes: M = 64 features of D = 512, C = 7 classes, full 7 x 7
 // factor, S = 1000 draws, T = 0.7. Forward + backward includes drawing the 448,000 normals and
 // the gradient into the features (as the PyTorch reference does: ../shared/bench, 17 ms).
+// Also CLD's forward + backward at the same sizes (no PyTorch figure).
 
 /// Median wall time of `body` in milliseconds over `runs` runs after `warmUp` runs.
 private func medianMilliseconds(warmUp: Int = 3, runs: Int = 15, _ body: () -> Void) -> Double {
@@ -43,6 +44,13 @@ func humBenchmarks() -> [String: Double] {
         let input = features.detached()
         input.requiresGrad = true
         lowRank.loss(input, labels: labels, generator: &rng).backward()
+    }
+    let cld = CLDLoss<Float>(classCount: c, featureCount: d, generator: &rng)
+    results["cld_forward_backward_ms"] = medianMilliseconds {
+        cld.zeroGradients()
+        let input = features.detached()
+        input.requiresGrad = true
+        cld(input).backward()
     }
     for key in results.keys.sorted() {
         print("  hum \(key): \(String(format: "%.2f", results[key]!)) (M=\(m), D=\(d), C=\(c), S=\(s); PyTorch fwd+bwd: 17 ms)")
