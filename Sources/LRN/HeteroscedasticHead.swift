@@ -95,7 +95,7 @@ public final class HeteroscedasticHead<Scalar: TensorScalar>: Module {
         switch covarianceForm {
         case .full:
             let diagonal: Tensor<Scalar> = LowerTriangle.diagonalMask(size: classCount)
-            let entries = raw * (1 - diagonal) + (raw.softplus() + diagonalFloor) * diagonal
+            let entries = Tensor.where(diagonal, raw.softplus() + diagonalFloor, raw)
             return .full(lower: LowerTriangle.unpack(entries, size: classCount))
         case .lowRank(let rank):
             let factorCount = classCount * rank
