@@ -11,10 +11,8 @@ public enum MonteCarloSoftmax {
         meanLogits: Tensor<Scalar>, factor: CovarianceFactor<Scalar>,
         draws: LogitNoiseDraws<Scalar>, temperature: Scalar
     ) -> Tensor<Scalar> {
-        precondition(temperature > 0, "MonteCarloSoftmax: temperature must be positive, got \(temperature)")
+        checkInputs(meanLogits, factor, temperature)
         let m = meanLogits.shape[0], c = meanLogits.shape[1]
-        precondition(meanLogits.rank == 2 && factor.batchSize == m && factor.classCount == c,
-                     "MonteCarloSoftmax: mean logits \(shapeString(meanLogits.shape)) and a covariance factor for \(factor.batchSize) items of \(factor.classCount) classes do not fit")
         let inverse = 1 / temperature
         let noise = factor.scaled(by: inverse).noise(from: draws)
         return (meanLogits * inverse).reshaped([m, 1, c]) + noise
@@ -32,6 +30,7 @@ public enum MonteCarloSoftmax {
         ofLabels labels: [Int], meanLogits: Tensor<Scalar>, factor: CovarianceFactor<Scalar>,
         draws: LogitNoiseDraws<Scalar>, temperature: Scalar
     ) -> Tensor<Scalar> {
+        checkInputs(meanLogits, factor, temperature)
         let m = meanLogits.shape[0], c = meanLogits.shape[1], s = draws.sampleCount
         ClassLabels.validate(labels, batchSize: m, classCount: c, in: "MonteCarloSoftmax.logProbability")
         let inverse = 1 / temperature
@@ -42,6 +41,13 @@ public enum MonteCarloSoftmax {
             + scaledFactor.labelNoise(from: draws, labels: labels)                     // [M, S]
         let labelLogSoftmax = labelLogit - z.logsumexp(axis: 2)                       // [M, S]
         return labelLogSoftmax.logsumexp(axis: 1) - Scalar(Double.log(Double(s)))
+    }
+
+    private static func checkInputs<Scalar: TensorScalar>(_ meanLogits: Tensor<Scalar>, _ factor: CovarianceFactor<Scalar>,
+                                                          _ temperature: Scalar) {
+        precondition(temperature > 0, "MonteCarloSoftmax: temperature must be positive, got \(temperature)")
+        precondition(meanLogits.rank == 2 && factor.batchSize == meanLogits.shape[0] && factor.classCount == meanLogits.shape[1],
+                     "MonteCarloSoftmax: mean logits \(shapeString(meanLogits.shape)) and a covariance factor for \(factor.batchSize) items of \(factor.classCount) classes do not fit")
     }
 
     /// p' = mean over draws of softmax(z_s): [M, C].
