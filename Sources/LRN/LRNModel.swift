@@ -66,6 +66,11 @@ public final class LRNModel<Backbone: FeatureExtractor>: Module {
         prefixed("backbone", backbone.namedBuffers)
     }
 
+    /// Backbone and head parameters: everything but the CLD centres, for an optimiser that
+    /// gives the centres their own learning rate (DESIGN §3 names that as one way to keep
+    /// badly scaled centres from blowing up).
+    public var networkParameters: [Tensor<Scalar>] { backbone.parameters + head.parameters }
+
     /// The objective's loss on a batch of images.
     public func loss(_ images: Tensor<Scalar>, labels: [Int], generator: inout RandomGenerator) -> LRNLoss<Scalar> {
         loss(features: backbone.features(images), labels: labels, generator: &generator)

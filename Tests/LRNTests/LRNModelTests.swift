@@ -90,6 +90,7 @@ final class ToyBackbone<Scalar: TensorScalar>: FeatureExtractor {
         #expect(model.namedParameters.map(\.name) == [
             "backbone.layer1.weight", "backbone.layer1.bias", "backbone.layer2.weight", "backbone.layer2.bias",
             "head.fc1.weight", "head.fc1.bias", "head.fc2.weight", "head.fc2.bias", "cld.centers"])
+        #expect(model.networkParameters.count == 8 && !model.networkParameters.contains { $0 === model.cld.centers })
         model.isTraining = false
         #expect(!model.backbone.isTraining && !model.head.isTraining && !model.cld.isTraining)
         #expect(model.head.sampleCount == model.head.evaluationSampleCount)
