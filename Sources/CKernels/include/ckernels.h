@@ -101,7 +101,50 @@ CK_DECLARE_INDEXING(float, f32)
 CK_DECLARE_INDEXING(double, f64)
 
 // ---- convolution, pooling, batch normalisation ------------------------------------------------
-#define CK_DECLARE_CONV(T, S)
+/// Geometry of a 2-D convolution: input [n, c, h, w], weight [o, c/groups, kh, kw], output
+/// [n, o, oh, ow]; square stride, padding and dilation. Callers validate it (sizes >= 1,
+/// groups dividing c and o, oh/ow from the usual formula).
+typedef struct {
+    long n, c, h, w;
+    long o, kh, kw;
+    long oh, ow;
+    long stride, pad, dilation, groups;
+} ck_conv2d_shape;
+
+/// Geometry of a 2-D pooling: input [n, c, h, w] (n*c planes), square window, output [.., oh, ow].
+typedef struct {
+    long planes, h, w;
+    long kernel, stride, pad;
+    long oh, ow;
+} ck_pool2d_shape;
+
+#define CK_DECLARE_CONV(T, S)                                                                     \
+    /* y = conv(x, w) (+ bias per output channel; bias may be NULL) */                            \
+    void ck_conv2d_forward_##S(const ck_conv2d_shape *s, const T *x, const T *w, const T *bias,   \
+                               T *y);                                                             \
+    /* Gradients given gy; each of gx [n,c,h,w], gw [o,c/g,kh,kw], gb [o] may be NULL (not        \
+       wanted) and is overwritten. The weight gradient sums over the batch. */                    \
+    void ck_conv2d_backward_##S(const ck_conv2d_shape *s, const T *x, const T *w, const T *gy,    \
+                                T *gx, T *gw, T *gb);                                             \
+    /* Max pooling, padding counts as -inf; argmax gets each maximum's index in its plane (the   \
+       first one on ties) */                                                                      \
+    void ck_maxpool2d_forward_##S(const ck_pool2d_shape *s, const T *x, T *y, int32_t *argmax);   \
+    /* gx (overwritten) = gy routed back to the argmax positions */                              \
+    void ck_maxpool2d_backward_##S(const ck_pool2d_shape *s, const int32_t *argmax, const T *gy,  \
+                                   T *gx);                                                        \
+    /* Average pooling, padding counted in the divisor (count_include_pad) */                     \
+    void ck_avgpool2d_forward_##S(const ck_pool2d_shape *s, const T *x, T *y);                    \
+    void ck_avgpool2d_backward_##S(const ck_pool2d_shape *s, const T *gy, T *gx);                 \
+    /* Per-channel mean and biased variance of x viewed as [n, c, inner] (one pass over x) */     \
+    void ck_batchnorm_stats_##S(long n, long c, long inner, const T *x, T *mean, T *var);         \
+    /* y = (x - mean) * invstd * weight + bias per channel; weight, bias may be NULL */           \
+    void ck_batchnorm_apply_##S(long n, long c, long inner, const T *x, const T *mean,           \
+                                const T *invstd, const T *weight, const T *bias, T *y);           \
+    /* Backward of batchnorm_apply. batch_stats != 0: mean/invstd came from this batch, so the    \
+       gradient also flows through them. gx, gw, gb may be NULL; all are overwritten. */         \
+    void ck_batchnorm_backward_##S(long n, long c, long inner, const T *x, const T *gy,          \
+                                   const T *mean, const T *invstd, const T *weight,               \
+                                   int batch_stats, T *gx, T *gw, T *gb);
 
 CK_DECLARE_CONV(float, f32)
 CK_DECLARE_CONV(double, f64)

@@ -1,0 +1,96 @@
+import CKernels
+
+// Batch normalisation with PyTorch's semantics (kernels in Sources/CKernels/batchnorm_impl.h):
+// statistics per channel (axis 1) over every other axis; biased variance to normalise, unbiased
+// variance for the running estimate.
+
+/// The validated sizes of a batchNorm call: x viewed as [batch, channels, inner].
+public struct BatchNormGeometry: Equatable, Sendable {
+    public let batch, channels, inner: Int
+
+    public init(input: [Int], weight: [Int]?, bias: [Int]?, runningMean: [Int]?, runningVariance: [Int]?, training: Bool) throws {
+        func describe(_ name: String, _ s: [Int]?) -> String { s.map { ", \(name) \(shapeString($0))" } ?? "" }
+        let context = "input \(shapeString(input))" + describe("weight", weight) + describe("bias", bias)
+            + describe("runningMean", runningMean) + describe("runningVariance", runningVariance)
+            + ", training \(training)"
+        func fail(_ why: String) -> ShapeError { ShapeError("batchNorm", "\(why) (\(context))") }
+        guard input.count == 2 || input.count == 4 else { throw fail("input must be [N, C] or [N, C, H, W]") }
+        let c = input[1]
+        for (name, s) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVariance", runningVariance)] {
+            if let s, s != [c] { throw fail("\(name) must be [\(c)], one value per channel") }
+        }
+        guard (runningMean == nil) == (runningVariance == nil) else {
+            throw fail("runningMean and runningVariance must be given together")
+        }
+        let perChannel = Shapes.elementCount(input) / Swift.max(c, 1)
+        if training {
+            guard perChannel > 1 else { throw fail("training needs more than 1 value per channel, got \(perChannel)") }
+        } else {
+            guard runningMean != nil else { throw fail("evaluation needs runningMean and runningVariance") }
+        }
+        batch = input[0]; channels = c
+        inner = input.count == 4 ? input[2] * input[3] : 1
+    }
+}
+
+extension Tensor {
+    /// Normalises over every axis but 1 of [N, C] or [N, C, H, W], PyTorch semantics exactly:
+    /// training uses the batch mean and biased variance and updates runningMean/runningVariance in place
+    /// (momentum 0.1 default, unbiased variance for the running value); eval uses the running statistics.
+    /// weight/bias [C] optional (affine). Differentiable w.r.t. input, weight, bias.
+    public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?, training: Bool, momentum: Double = 0.1, epsilon: Double = 1e-5) -> Tensor {
+        let x = self
+        let geometry = validate {
+            try BatchNormGeometry(input: x.shape, weight: weight?.shape, bias: bias?.shape, runningMean: runningMean?.shape,
+                                  runningVariance: runningVariance?.shape, training: training)
+        }
+        let (n, c, inner) = (geometry.batch, geometry.channels, geometry.inner)
+        let mean = Tensor(uninitializedShape: [c]), invstd = Tensor(uninitializedShape: [c])
+        if training {
+            let variance = Tensor(uninitializedShape: [c])
+            if Scalar.isFloat32 { ck_batchnorm_stats_f32(n, c, inner, f32(x.data), f32(mean.data), f32(variance.data)) } else { ck_batchnorm_stats_f64(n, c, inner, f64(x.data), f64(mean.data), f64(variance.data)) }
+            let m = Scalar(momentum), unbias = Scalar(n * inner) / Scalar(n * inner - 1)
+            for i in 0..<c {
+                invstd.data[i] = 1 / (variance.data[i] + Scalar(epsilon)).squareRoot()
+                if let runningMean, let runningVariance {
+                    runningMean.data[i] = (1 - m) * runningMean.data[i] + m * mean.data[i]
+                    runningVariance.data[i] = (1 - m) * runningVariance.data[i] + m * variance.data[i] * unbias
+                }
+            }
+        } else if let runningMean, let runningVariance {
+            // Copied: a later training call updates the running statistics in place.
+            for i in 0..<c {
+                mean.data[i] = runningMean.data[i]
+                invstd.data[i] = 1 / (runningVariance.data[i] + Scalar(epsilon)).squareRoot()
+            }
+        }
+        let out = Tensor(uninitializedShape: x.shape)
+        func ptr32(_ t: Tensor?) -> UnsafePointer<Float>? { t.map { UnsafePointer(f32($0.data)) } }
+        func ptr64(_ t: Tensor?) -> UnsafePointer<Double>? { t.map { UnsafePointer(f64($0.data)) } }
+        if Scalar.isFloat32 {
+            ck_batchnorm_apply_f32(n, c, inner, f32(x.data), f32(mean.data), f32(invstd.data), ptr32(weight), ptr32(bias), f32(out.data))
+        } else {
+            ck_batchnorm_apply_f64(n, c, inner, f64(x.data), f64(mean.data), f64(invstd.data), ptr64(weight), ptr64(bias), f64(out.data))
+        }
+        var inputs = [x]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        return out.recorded("batchNorm", inputs) { g in
+            let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
+            let gw = (weight?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
+            let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
+            let stats: Int32 = training ? 1 : 0
+            if Scalar.isFloat32 {
+                ck_batchnorm_backward_f32(n, c, inner, f32(x.data), f32(g.data), f32(mean.data), f32(invstd.data), ptr32(weight), stats,
+                                          gx.map { f32($0.data) }, gw.map { f32($0.data) }, gb.map { f32($0.data) })
+            } else {
+                ck_batchnorm_backward_f64(n, c, inner, f64(x.data), f64(g.data), f64(mean.data), f64(invstd.data), ptr64(weight), stats,
+                                          gx.map { f64($0.data) }, gw.map { f64($0.data) }, gb.map { f64($0.data) })
+            }
+            var grads: [Tensor?] = [gx]
+            if weight != nil { grads.append(gw) }
+            if bias != nil { grads.append(gb) }
+            return grads
+        }
+    }
+}

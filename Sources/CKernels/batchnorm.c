@@ -1,0 +1,25 @@
+// Batch normalisation: fused per-channel statistics, the affine normalisation, and its backward
+// (input, weight and bias gradients in one kernel), for float and double.
+#include "ckernels.h"
+
+// Elements per thread below which a parallel region is not worth it.
+#define BN_GRAIN 32768
+// Independent partial sums per row: enough to fill a vector register and hide add latency.
+#define BN_LANES 16
+
+static long bn_grain(long n, long inner) {
+    const long per_channel = n * inner;
+    return BN_GRAIN / (per_channel > 0 ? per_channel : 1) + 1;
+}
+
+#define T float
+#define S f32
+#include "batchnorm_impl.h"
+#undef T
+#undef S
+
+#define T double
+#define S f64
+#include "batchnorm_impl.h"
+#undef T
+#undef S
