@@ -147,4 +147,9 @@ for objective in Objective.allCases {
     }
 }
 
+// The paper's model: only the backbone changes (ResNet18 without its classifier, 512-d features).
+let faceModel = LRNModel(backbone: ResNet18<Float>(classCount: nil, generator: &rng), classCount: 7,
+                         objective: .humWithCLD, generator: &rng)
+print("   LRN on ResNet18: \(faceModel.parameterCount) parameters, \(faceModel.backbone.featureDimension)-d features, head \(faceModel.head.parameterCount), centres \(faceModel.cld.parameterCount)")
+
 import Foundation
