@@ -99,12 +99,12 @@ public enum SVGCharts {
         return Array(stride(from: low, through: high, by: step))
     }
 
-    /// 1, 2 or 5 times a power of ten, at or above `v`.
+    /// The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten at or above `v`.
     static func niceCeiling(_ v: Double) -> Double {
         var power = 1.0
         while power * 10 < v { power *= 10 }
         while power > v { power /= 10 }
-        for m in [1.0, 2.0, 5.0, 10.0] where m * power >= v { return m * power }
+        for m in [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] where m * power >= v { return m * power }
         return 10 * power
     }
 

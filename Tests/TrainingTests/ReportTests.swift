@@ -27,6 +27,15 @@ struct ReportTests {
         #expect(Reports.csv([["a\"b"]]) == "\"a\"\"b\"\n")
     }
 
+    @Test("loss axes end at a round value just above the largest loss")
+    func axis() {
+        #expect(SVGCharts.niceCeiling(2.0045) == 2.5)
+        #expect(SVGCharts.niceCeiling(1.0) == 1.0)
+        #expect(SVGCharts.niceCeiling(7) == 8)
+        #expect(abs(SVGCharts.niceCeiling(0.31) - 0.4) < 1e-12)
+        #expect(SVGCharts.epochTicks(low: 1, high: 30) == [1, 6, 11, 16, 21, 26])
+    }
+
     @Test("the JSON round-trips to the same result")
     func json() throws {
         let r = result()
