@@ -130,7 +130,8 @@ public enum ExperimentRunner {
         if settings.usesBuiltInData {
             table.notes = [
                 "",
-                "This ran on generated faces, not real data: the numbers show the method working, not the paper's results.",
+                "This ran on generated faces with a small network for a few minutes, not on real photographs: the numbers check",
+                "the pipeline end to end and are not comparable with the paper's (Documentation/Reproducing.md lists what we measured).",
                 "To run the paper's protocol on the real RAF-DB (basic), download it and point at its root folder:",
                 "  swift run -c release Example-RAFDB --data /path/to/RAF-DB/basic --noise 0.3 --method all",
                 "(the folder holds EmoLabel/list_patition_label.txt and Image/aligned/). See Documentation/Reproducing.md.",

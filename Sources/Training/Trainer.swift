@@ -158,7 +158,7 @@ public final class Trainer<Model: TrainableModel> {
         let record = EpochRecord(epoch: epoch, learningRate: learningRate, trainLoss: lossSum / Double(seen),
                                  trainAccuracy: Double(correct) / Double(seen), testAccuracy: test.accuracy,
                                  testMeanClassAccuracy: test.meanClassAccuracy, seconds: Date().timeIntervalSince(start))
-        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(learningRate), \(formatDuration(record.seconds))")
+        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(Float(learningRate)), \(formatDuration(record.seconds))")
         return record
     }
 
