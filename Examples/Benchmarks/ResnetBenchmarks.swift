@@ -1,2 +1,124 @@
-/// Figures of the resnet benchmarks (to be written).
-func resnetBenchmarks() -> [String: Double] { [:] }
+import Autodiff
+import Foundation
+import Layers
+
+// ResNet18 as the paper trains it: 7 classes, batch 64, 3x112x112, cross-entropy, SGD with
+// momentum 0.9 — the same workload as ../shared/bench/torch_reference.py, so the figures compare
+// directly. Iterations: RESNET_BENCH_ITERATIONS (default 3), after one warm-up each.
+
+/// Mean cross-entropy of logits [N, C] against integer labels.
+private func crossEntropy(_ logits: Tensor<Float>, _ labels: [Int]) -> Tensor<Float> {
+    let oneHot = Tensor<Float>(zeros: logits.shape)
+    for (n, label) in labels.enumerated() { oneHot[n, label] = 1 }
+    return -(logits.logSoftmax(axis: 1) * oneHot).sum() / Float(labels.count)
+}
+
+/// Peak resident set size of this process so far, in MB.
+private func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
+    #endif
+}
+
+private func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// User + system CPU seconds of this process so far (all threads).
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// Seconds per call of `body`: one warm-up, then the median of `iterations` timed calls, and the
+/// median CPU seconds per call (on a shared machine, wall time / CPU time shows how many cores we got).
+private func timed(iterations: Int, _ body: () -> Void) -> (median: Double, all: [Double], cpu: Double) {
+    body()
+    var times: [Double] = [], cpu: [Double] = []
+    for _ in 0..<iterations {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = processCPUSeconds()
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        cpu.append(processCPUSeconds() - cpuStart)
+    }
+    return (median(times), times, median(cpu))
+}
+
+func resnetBenchmarks() -> [String: Double] {
+    let batch = 64, size = 112, classes = 7
+    let iterations = ProcessInfo.processInfo.environment["RESNET_BENCH_ITERATIONS"].flatMap(Int.init) ?? 3
+    var generator = RandomGenerator(seed: 42)
+    let model = ResNet18<Float>(classCount: classes, generator: &generator)
+    let images = Tensor<Float>(randomNormal: [batch, 3, size, size], generator: &generator)
+    let labels = (0..<batch).map { $0 % classes }
+    // As torch_reference.py: torch.optim.SGD(lr=0.01, momentum=0.9).
+    let optimizer = try! SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
+    print("ResNet18: \(model.parameterCount) parameters, batch \(batch), 3x\(size)x\(size), \(iterations) timed iterations after one warm-up")
+
+    var lastLoss: Float = .nan
+    var phases: (forward: [Double], backward: [Double], update: [Double]) = ([], [], [])
+    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    model.isTraining = true
+    let train = timed(iterations: iterations) {
+        let t0 = now()
+        let loss = crossEntropy(model(images), labels)
+        lastLoss = loss.scalar
+        let t1 = now()
+        loss.backward()
+        let t2 = now()
+        optimizer.step()
+        optimizer.zeroGrad()
+        let t3 = now()
+        phases.forward.append(t1 - t0); phases.backward.append(t2 - t1); phases.update.append(t3 - t2)
+    }
+    // The first entry is the warm-up's.
+    let forwardTime = median(Array(phases.forward.dropFirst()))
+    let backwardTime = median(Array(phases.backward.dropFirst()))
+    let updateTime = median(Array(phases.update.dropFirst()))
+    let trainRSS = peakRSSMegabytes()
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    print(String(format: "  train step (fwd+bwd+SGD momentum): %.3f s/step median = %.1f images/s  (steps: %@; last loss %.4f)",
+                 train.median, Double(batch) / train.median, train.all.map { String(format: "%.2f", $0) }.joined(separator: ", "), lastLoss))
+    print(String(format: "    forward+loss %.3f s, backward %.3f s, SGD step %.3f s (medians)", forwardTime, backwardTime, updateTime))
+    print(String(format: "    CPU %.2f s/step: %.2f of %d cores used; with all %d cores busy: %.1f images/s",
+                 train.cpu, train.cpu / train.median, cores, cores, Double(batch) * Double(cores) / train.cpu))
+
+    model.isTraining = false
+    let inference = timed(iterations: iterations) {
+        _ = Graph.withoutRecording { model(images) }
+    }
+    print(String(format: "  inference (eval, no graph):          %.3f s/batch median = %.1f images/s",
+                 inference.median, Double(batch) / inference.median))
+    print(String(format: "    CPU %.2f s/batch: %.2f of %d cores used; with all %d cores busy: %.1f images/s",
+                 inference.cpu, inference.cpu / inference.median, cores, cores, Double(batch) * Double(cores) / inference.cpu))
+    let peak = peakRSSMegabytes()
+    print(String(format: "  peak RSS: %.0f MB (after training steps: %.0f MB)", peak, trainRSS))
+    print("  PyTorch reference on this machine type (../shared/bench/README.md): 27.4 img/s train, 89.6 img/s inference")
+
+    return [
+        "parameters": Double(model.parameterCount),
+        "batch": Double(batch),
+        "train_step_seconds": train.median,
+        "train_images_per_second": Double(batch) / train.median,
+        "train_cpu_seconds_per_step": train.cpu,
+        "train_forward_seconds": forwardTime,
+        "train_backward_seconds": backwardTime,
+        "train_optimizer_seconds": updateTime,
+        "inference_seconds": inference.median,
+        "inference_cpu_seconds": inference.cpu,
+        "inference_images_per_second": Double(batch) / inference.median,
+        "peak_rss_mb": peak,
+    ]
+}

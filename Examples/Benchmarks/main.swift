@@ -6,6 +6,7 @@ let groups: [(name: String, run: () -> [String: Double])] = [
     ("kernels", kernelBenchmarks),
     ("resnet", resnetBenchmarks),
     ("hum", humBenchmarks),
+    ("optim", optimizerBenchmarks),
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -36,12 +36,8 @@ public enum Graph {
     /// Reverse pass. Returns the gradients of the leaves that require one, plus any tensor in `keep`.
     static func propagate<S>(from output: Tensor<S>, seed: Tensor<S>?, keep: Set<ObjectIdentifier>,
                              retainGraph: Bool) -> [ObjectIdentifier: (tensor: Tensor<S>, gradient: Tensor<S>)] {
-        let start = seed ?? {
-            precondition(output.count == 1, "backward: output of shape \(shapeString(output.shape)) is not a scalar; pass a seed gradient of the same shape")
-            return Tensor<S>(ones: output.shape)
-        }()
-        precondition(start.shape == output.shape, "backward: seed shape \(shapeString(start.shape)) differs from output shape \(shapeString(output.shape))")
-        precondition(output.isTracked, "backward: this tensor was not computed from any tensor that requires a gradient (or its graph was already freed by an earlier backward)")
+        validate { try checkBackward(from: output, seed: seed) }
+        let start = seed ?? Tensor<S>(ones: output.shape)
 
         let order = topologicalOrder(from: output)
         var grads: [ObjectIdentifier: Tensor<S>] = [ObjectIdentifier(output): start]
@@ -65,10 +61,30 @@ public enum Graph {
                         grads[iid] = ig
                     }
                 }
-                if !retainGraph { tensor.node = nil }
+                if !retainGraph {
+                    tensor.node = nil
+                    tensor.graphReleased = true
+                }
             }
         }
         return results
+    }
+
+    /// Why `backward` cannot start from `output` (with `seed`), if it cannot: a non-scalar output
+    /// without a seed, a seed of another shape, a graph already freed, or nothing to differentiate.
+    public static func checkBackward<S>(from output: Tensor<S>, seed: Tensor<S>?) throws {
+        if let seed, seed.shape != output.shape {
+            throw ShapeError("backward", "seed shape \(shapeString(seed.shape)) differs from output shape \(shapeString(output.shape))")
+        }
+        if seed == nil && output.count != 1 {
+            throw ShapeError("backward", "output of shape \(shapeString(output.shape)) is not a scalar; pass a seed gradient of the same shape")
+        }
+        if !output.isTracked && output.graphReleased {
+            throw ShapeError("backward", "the graph of this \(shapeString(output.shape)) tensor was already freed by an earlier backward; pass retainGraph: true to the first call to run backward through it again")
+        }
+        if !output.isTracked {
+            throw ShapeError("backward", "this \(shapeString(output.shape)) tensor does not depend on any tensor that requires a gradient (set requiresGrad on the leaves; nothing is recorded inside Graph.withoutRecording)")
+        }
     }
 
     /// Every tracked tensor reachable from `output`, inputs before the ops that use them.
@@ -118,6 +134,11 @@ extension Tensor {
         }
         return self
     }
+
+    /// The output's values for use inside its own backward closure. Capturing the output tensor
+    /// itself would make a reference cycle (output → node → closure → output) that leaks whenever
+    /// backward is never called; this view shares the storage but not the node.
+    func savedForBackward() -> Tensor { detached() }
 
     /// self += other, elementwise, in place (not recorded).
     public func addInPlace(_ other: Tensor, scale: Scalar = 1) {

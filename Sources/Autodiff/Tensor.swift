@@ -15,6 +15,11 @@ public final class Tensor<Scalar: TensorScalar> {
     public var name: String?
     /// How this tensor was computed, when it was computed while recording. Freed by backward().
     var node: GraphNode<Scalar>?
+    /// Set when backward freed `node`, so that a second backward can say so.
+    var graphReleased = false
+
+    /// Strided kernels keep a fixed-size index per dimension.
+    public static var maximumRank: Int { 16 }
 
     public var count: Int { Shapes.elementCount(shape) }
     public var rank: Int { shape.count }
@@ -24,6 +29,7 @@ public final class Tensor<Scalar: TensorScalar> {
     /// Wraps existing storage (shared, not copied) with a shape of the same element count.
     public init(shape: [Int], storage: TensorStorage<Scalar>, requiresGrad: Bool = false) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shapeString(shape))")
+        precondition(shape.count <= Tensor.maximumRank, "Tensor: rank \(shape.count) of \(shapeString(shape)) exceeds the supported \(Tensor.maximumRank)")
         precondition(Shapes.elementCount(shape) <= storage.count,
                      "Tensor: shape \(shapeString(shape)) needs \(Shapes.elementCount(shape)) elements, storage has \(storage.count)")
         self.shape = shape

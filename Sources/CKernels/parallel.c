@@ -58,7 +58,6 @@ void ck_parallel_for(long n, long grain, ck_range_fn fn, void *context) {
 
 // ---- probes for the thread tests --------------------------------------------------------------
 #include <pthread.h>
-#include <sched.h>
 #include <time.h>
 
 typedef struct {
@@ -96,34 +95,76 @@ int ck_probe_parallel_threads(void) {
     return set.count;
 }
 
-// OpenBLAS threads cannot be observed from outside, so measure CPU time against wall time:
-// a sgemm large enough to be split must consume more CPU seconds than wall seconds. Idle
-// OpenMP workers spin for a while after a parallel region and would count as busy, so the
-// probe first waits for them to fall asleep.
-static double seconds(clockid_t clock) {
+// OpenBLAS's threads cannot be observed from outside, so count the threads of this process
+// that accumulate CPU time while a large sgemm runs (from /proc/self/task/*/stat). Idle OpenMP
+// workers spin for a while after a parallel region, so the probe first lets them fall asleep.
+// Robust to a loaded machine: a thread counts if it took a tenth of the busiest thread's time.
+#include <dirent.h>
+#include <stdio.h>
+
+#define MAX_TASKS 256
+typedef struct { long tid; long ticks; } task_time;
+
+static int read_task_times(task_time *out) {
+    DIR *dir = opendir("/proc/self/task");
+    if (!dir) return 0;
+    int n = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) && n < MAX_TASKS) {
+        if (entry->d_name[0] == '.') continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%s/stat", entry->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        char buffer[1024];
+        size_t len = fread(buffer, 1, sizeof buffer - 1, f);
+        fclose(f);
+        buffer[len] = 0;
+        // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        char *p = strrchr(buffer, ')');
+        if (!p) continue;
+        long utime = 0, stime = 0;
+        if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime, &stime) != 2) continue;
+        out[n].tid = atol(entry->d_name);
+        out[n].ticks = utime + stime;
+        n++;
+    }
+    closedir(dir);
+    return n;
+}
+
+static double seconds_now(void) {
     struct timespec ts;
-    clock_gettime(clock, &ts);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 int ck_probe_blas_threads(void) {
-    const long n = 768;
+    const long n = 512;
     float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n),
           *c = malloc(sizeof(float) * n * n);
     for (long i = 0; i < n * n; i++) { a[i] = (float)(i % 7) * 0.1f; b[i] = (float)(i % 5) * 0.2f; }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
     struct timespec pause = {0, 400000000};
     nanosleep(&pause, NULL);
-    double best = 0;
-    for (int rep = 0; rep < 5; rep++) {
-        double w0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-        for (int k = 0; k < 4; k++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
-        double wall = seconds(CLOCK_MONOTONIC) - w0, cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
-        double ratio = cpu / wall;
-        if (ratio > best) best = ratio;
-    }
+
+    static task_time before[MAX_TASKS], after[MAX_TASKS];
+    int nb = read_task_times(before);
+    double start = seconds_now();
+    while (seconds_now() - start < 0.6)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
+    int na = read_task_times(after);
     free(a); free(b); free(c);
-    // Rounded: 2 threads busy over the whole call give a ratio close to 2.
-    return (int)(best + 0.35);
+
+    long spent[MAX_TASKS], busiest = 0;
+    for (int i = 0; i < na; i++) {
+        spent[i] = after[i].ticks;
+        for (int j = 0; j < nb; j++)
+            if (before[j].tid == after[i].tid) spent[i] -= before[j].ticks;
+        if (spent[i] > busiest) busiest = spent[i];
+    }
+    int used = 0;
+    for (int i = 0; i < na; i++)
+        if (busiest > 0 && spent[i] * 10 >= busiest) used++;
+    return used;
 }

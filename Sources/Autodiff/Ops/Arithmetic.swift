@@ -43,10 +43,11 @@ extension Tensor {
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = broadcastBinary(Int32(CK_DIV), a, b, op: "div")
+        let saved = out.savedForBackward()
         return out.recorded("div", [a, b]) { g in
             let ga = g / b
             return [a.isTracked ? ga.sum(toShape: a.shape) : nil,
-                    b.isTracked ? (-(ga * out)).sum(toShape: b.shape) : nil]
+                    b.isTracked ? (-(ga * saved)).sum(toShape: b.shape) : nil]
         }
     }
 
@@ -54,9 +55,10 @@ extension Tensor {
     public func pow(_ exponent: Tensor) -> Tensor {
         let a = self, b = exponent
         let out = Tensor.broadcastBinary(Int32(CK_POW), a, b, op: "pow")
+        let saved = out.savedForBackward()
         return out.recorded("pow", [a, b]) { g in
             [a.isTracked ? (g * b * a.pow(b - Tensor(1))).sum(toShape: a.shape) : nil,
-             b.isTracked ? (g * out * a.log()).sum(toShape: b.shape) : nil]
+             b.isTracked ? (g * saved * a.log()).sum(toShape: b.shape) : nil]
         }
     }
 

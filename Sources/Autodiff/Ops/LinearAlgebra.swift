@@ -15,18 +15,8 @@ extension Tensor {
 
     /// op(a) · op(b), where op transposes the last two dimensions when asked.
     public static func matmul(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool) -> Tensor {
-        guard a.rank >= 2, b.rank >= 2 else {
-            fatalError("matmul: operands need at least 2 dimensions, got \(shapeString(a.shape)) and \(shapeString(b.shape))")
-        }
-        let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
-        let k = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]
-        let kb = transposeB ? b.shape[b.rank - 1] : b.shape[b.rank - 2]
-        let n = transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1]
-        if k != kb {
-            fatalError("matmul: inner dimensions differ: \(shapeString(a.shape))\(transposeA ? "ᵀ" : "") · \(shapeString(b.shape))\(transposeB ? "ᵀ" : "") (\(k) vs \(kb))")
-        }
+        let (m, n, k, batch) = validate { try Shapes.matmul(a.shape, transposeA: transposeA, b.shape, transposeB: transposeB) }
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        let batch = validate { try Shapes.broadcast(batchA, batchB, op: "matmul (batch dimensions)") }
         let out = Tensor(uninitializedShape: batch + [m, n])
         let count = Shapes.elementCount(batch)
         let lda = a.shape[a.rank - 1], ldb = b.shape[b.rank - 1]

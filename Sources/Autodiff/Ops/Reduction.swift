@@ -11,10 +11,7 @@ extension Tensor {
     }
 
     func normalisedAxes(_ axes: [Int], op: String) -> [Int] {
-        let list = validate { try axes.map { try Shapes.axis($0, rank: rank, op: op) } }
-        let unique = Array(Set(list)).sorted()
-        if unique.count != list.count { fatalError("\(op): repeated axis in \(axes)") }
-        return unique
+        validate { try Shapes.reductionAxes(axes, of: shape, op: op) }
     }
 
     /// Sum over one axis, keeping it as size 1 (no recording).
@@ -52,8 +49,8 @@ extension Tensor {
     /// Sums a broadcast gradient back down to `target` (the shape of an input before broadcasting).
     public func sum(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
+        validate { try Shapes.reduction(shape, to: target) }
         let extra = rank - target.count
-        precondition(extra >= 0, "sum(toShape:): cannot reduce \(shapeString(shape)) to \(shapeString(target))")
         var axes = Array(0..<extra)
         for (i, size) in target.enumerated() where size == 1 && shape[extra + i] != 1 { axes.append(extra + i) }
         return sum(axes: axes, keepDims: true).reshaped(target)
@@ -62,7 +59,7 @@ extension Tensor {
     /// Maximum over one axis; the gradient flows to the first position of the maximum.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let x = self
-        let a = validate { try Shapes.axis(axis, rank: rank, op: "max") }
+        let a = validate { try Shapes.axis(axis, of: shape, op: "max") }
         let (outer, r, inner) = reductionView(a)
         var kept = shape
         kept[a] = 1
@@ -85,7 +82,7 @@ extension Tensor {
 
     /// Index of the largest value along `axis` (not differentiable).
     public func argmax(axis: Int) -> [Int] {
-        let a = validate { try Shapes.axis(axis, rank: rank, op: "argmax") }
+        let a = validate { try Shapes.axis(axis, of: shape, op: "argmax") }
         let (outer, r, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: [outer * inner])
         var argmax = [Int32](repeating: 0, count: outer * inner)
@@ -96,7 +93,7 @@ extension Tensor {
     /// log Σ exp(x) along `axis`, stable for any magnitude.
     public func logsumexp(axis: Int, keepDims: Bool = false) -> Tensor {
         let x = self
-        let a = validate { try Shapes.axis(axis, rank: rank, op: "logsumexp") }
+        let a = validate { try Shapes.axis(axis, of: shape, op: "logsumexp") }
         let (outer, r, inner) = reductionView(a)
         var kept = shape
         kept[a] = 1
@@ -115,13 +112,14 @@ extension Tensor {
     func softmaxFamily(axis: Int, log: Bool) -> Tensor {
         let x = self
         let op = log ? "logSoftmax" : "softmax"
-        let a = validate { try Shapes.axis(axis, rank: rank, op: op) }
+        let a = validate { try Shapes.axis(axis, of: shape, op: op) }
         let (outer, r, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: shape)
         if Scalar.isFloat32 { ck_softmax_f32(outer, r, inner, f32(data), f32(out.data), log ? 1 : 0) } else { ck_softmax_f64(outer, r, inner, f64(data), f64(out.data), log ? 1 : 0) }
+        let y = out.savedForBackward()
         return out.recorded(op, [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
-            if Scalar.isFloat32 { ck_softmax_backward_f32(outer, r, inner, f32(out.data), f32(g.data), f32(gx.data), log ? 1 : 0) } else { ck_softmax_backward_f64(outer, r, inner, f64(out.data), f64(g.data), f64(gx.data), log ? 1 : 0) }
+            if Scalar.isFloat32 { ck_softmax_backward_f32(outer, r, inner, f32(y.data), f32(g.data), f32(gx.data), log ? 1 : 0) } else { ck_softmax_backward_f64(outer, r, inner, f64(y.data), f64(g.data), f64(gx.data), log ? 1 : 0) }
             return [gx]
         }
     }

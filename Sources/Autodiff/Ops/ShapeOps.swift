@@ -6,24 +6,14 @@ extension Tensor {
     /// The same elements with another shape (shares storage; one dimension may be -1).
     public func reshaped(_ newShape: [Int]) -> Tensor {
         let x = self
-        var target = newShape
-        if let hole = target.firstIndex(of: -1) {
-            let known = target.enumerated().filter { $0.offset != hole }.reduce(1) { $0 * $1.element }
-            if known == 0 || count % known != 0 {
-                fatalError("reshape: cannot reshape \(shapeString(shape)) (\(count) elements) to \(shapeString(newShape))")
-            }
-            target[hole] = count / known
-        }
-        if Shapes.elementCount(target) != count || target.contains(where: { $0 < 0 }) {
-            fatalError("reshape: cannot reshape \(shapeString(shape)) (\(count) elements) to \(shapeString(newShape))")
-        }
+        let target = validate { try Shapes.reshape(shape, to: newShape) }
         if target == shape { return self }
         return Tensor(shape: target, storage: storage).recorded("reshape", [x]) { g in [g.reshaped(x.shape)] }
     }
 
     /// Flattens dimensions from `startAxis` on into one.
     public func flattened(from startAxis: Int = 1) -> Tensor {
-        let a = validate { try Shapes.axis(startAxis, rank: rank, op: "flatten") }
+        let a = validate { try Shapes.axis(startAxis, of: shape, op: "flatten") }
         return reshaped(Array(shape[..<a]) + [shape[a...].reduce(1, *)])
     }
 
@@ -31,10 +21,7 @@ extension Tensor {
     public func expanded(to target: [Int]) -> Tensor {
         let x = self
         if shape == target { return self }
-        let check = validate { try Shapes.broadcast(shape, target, op: "expand") }
-        if check != target {
-            fatalError("expand: cannot expand \(shapeString(shape)) to \(shapeString(target))")
-        }
+        validate { try Shapes.expand(shape, to: target) }
         let out = Tensor(uninitializedShape: target)
         if out.count > 0 {
             let (s, sx, _) = broadcastStrides(target, shape, target)
@@ -46,9 +33,7 @@ extension Tensor {
     /// Reorders dimensions: result dimension i is input dimension `order[i]`.
     public func permuted(_ order: [Int]) -> Tensor {
         let x = self
-        if order.count != rank || Set(order) != Set(0..<rank) {
-            fatalError("permute: \(order) is not a permutation of the \(rank) dimensions of \(shapeString(shape))")
-        }
+        validate { try Shapes.permutation(order, of: shape) }
         if order == Array(0..<rank) { return self }
         let inStrides = Shapes.strides(shape)
         let outShape = order.map { shape[$0] }
@@ -64,8 +49,8 @@ extension Tensor {
 
     /// Swaps two dimensions (default: the last two, i.e. the matrix transpose).
     public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
-        let i = validate { try Shapes.axis(a, rank: rank, op: "transpose") }
-        let j = validate { try Shapes.axis(b, rank: rank, op: "transpose") }
+        let i = validate { try Shapes.axis(a, of: shape, op: "transpose") }
+        let j = validate { try Shapes.axis(b, of: shape, op: "transpose") }
         var order = Array(0..<rank)
         order.swapAt(i, j)
         return permuted(order)

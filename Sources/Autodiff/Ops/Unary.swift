@@ -8,12 +8,13 @@ extension Tensor {
         let x = self
         let out = Tensor(uninitializedShape: shape)
         if Scalar.isFloat32 { ck_unary_f32(code, count, f32(x.data), f32(out.data)) } else { ck_unary_f64(code, count, f64(x.data), f64(out.data)) }
+        let y = out.savedForBackward()
         return out.recorded(op, [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
             if Scalar.isFloat32 {
-                ck_unary_backward_f32(code, x.count, f32(x.data), f32(out.data), f32(g.data), f32(gx.data))
+                ck_unary_backward_f32(code, x.count, f32(x.data), f32(y.data), f32(g.data), f32(gx.data))
             } else {
-                ck_unary_backward_f64(code, x.count, f64(x.data), f64(out.data), f64(g.data), f64(gx.data))
+                ck_unary_backward_f64(code, x.count, f64(x.data), f64(y.data), f64(g.data), f64(gx.data))
             }
             return [gx]
         }

@@ -77,7 +77,25 @@ CK_DECLARE(float, f32)
 CK_DECLARE(double, f64)
 
 // ---- indexing and shape: gather, scatter, slices, concatenation, triangular fill -------------
-#define CK_DECLARE_INDEXING(T, S)
+#define CK_DECLARE_INDEXING(T, S)                                                                 \
+    /* dst[r * dst_stride + i] (+)= src[r * src_stride + i] for r < rows, i < width: slices and    \
+       concatenation (accumulate = 0 copies, 1 adds) */                                            \
+    void ck_copy_rows_##S(long rows, long width, const T *src, long src_stride, T *dst,            \
+                          long dst_stride, int accumulate);                                        \
+    /* x viewed as [outer, n, inner]; out [outer, count, inner] = x[:, idx[j], :] */               \
+    void ck_index_select_##S(long outer, long n, long inner, const T *x, long count,               \
+                             const long *idx, T *out);                                             \
+    /* gx (zeroed here) [outer, n, inner]: gx[:, idx[j], :] += g[:, j, :]; repeats add up */       \
+    void ck_index_select_backward_##S(long outer, long n, long inner, const T *g, long count,      \
+                                      const long *idx, T *gx);                                     \
+    /* x viewed as [outer, n, inner]; out[o, i] = x[o, idx[o * inner + i], i] */                   \
+    void ck_gather_##S(long outer, long n, long inner, const T *x, const long *idx, T *out);       \
+    /* gx (zeroed here) [outer, n, inner]: gx[o, idx[o * inner + i], i] = g[o, i] */               \
+    void ck_gather_backward_##S(long outer, long n, long inner, const T *g, const long *idx,       \
+                                T *gx);                                                            \
+    /* v [batch, n(n+1)/2] -> out [batch, n, n], lower triangle filled row by row, zeros above */   \
+    void ck_fill_lower_##S(long batch, long n, const T *v, T *out);                                \
+    void ck_fill_lower_backward_##S(long batch, long n, const T *g, T *gv);
 
 CK_DECLARE_INDEXING(float, f32)
 CK_DECLARE_INDEXING(double, f64)
@@ -133,5 +151,35 @@ CK_DECLARE_CONV(double, f64)
 
 void ck_convert_f32_to_f64(long n, const float *x, double *out);
 void ck_convert_f64_to_f32(long n, const double *x, float *out);
+
+// ---- optimisers: fused parameter updates and gradient-norm clipping -------------------------------
+// Hyper-parameters as double; each kernel rounds them to the element type once.
+typedef struct {
+    double learning_rate, momentum, dampening, weight_decay;
+    int nesterov;
+} ck_sgd_hyper;
+typedef struct {
+    double learning_rate, beta1, beta2, epsilon, weight_decay;
+    /* 0: Adam (L2 penalty added to the gradient); 1: AdamW (param *= 1 - lr * weight_decay) */
+    int decoupled;
+} ck_adam_hyper;
+
+#define CK_DECLARE_OPTIM(T, S)                                                                    \
+    /* PyTorch SGD: d = g + wd p; with momentum, buf = first_step ? d : momentum buf +            \
+       (1 - dampening) d, and d = nesterov ? d + momentum buf : buf; then p -= lr d.              \
+       momentum_buffer is NULL when momentum is 0. */                                             \
+    void ck_sgd_step_##S(long n, T *param, const T *grad, T *momentum_buffer,                     \
+                         const ck_sgd_hyper *hyper, int first_step);                              \
+    /* PyTorch Adam / AdamW, one step; `step` counts this parameter's updates including this one \
+       (1 on the first), for the bias corrections. */                                             \
+    void ck_adam_step_##S(long n, T *param, const T *grad, T *exp_avg, T *exp_avg_sq,             \
+                          const ck_adam_hyper *hyper, long step);                                 \
+    /* sum of x[i]^2, accumulated in double in a thread-count-independent order */                \
+    double ck_sum_squares_##S(long n, const T *x);                                                \
+    /* x *= factor (factor rounded to T) */                                                       \
+    void ck_scale_inplace_##S(long n, T *x, double factor);
+
+CK_DECLARE_OPTIM(float, f32)
+CK_DECLARE_OPTIM(double, f64)
 
 #endif

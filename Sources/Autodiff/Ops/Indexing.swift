@@ -1,0 +1,138 @@
+import CKernels
+
+// Ops that pick or place whole elements: slices, index-select, gather, concatenation, stacking,
+// lower-triangular fill, one-hot. A tensor is viewed as [outer, n, inner] around the axis in
+// question, so every op is a copy of contiguous rows; backward places the gradient back (adding
+// up where an element was picked twice).
+
+extension Tensor {
+    /// dst[r * dstStride + i] (+)= src[r * srcStride + i] for r < rows, i < width.
+    static func copyRows(_ rows: Int, width: Int, from src: UnsafeMutablePointer<Scalar>, stride srcStride: Int,
+                         to dst: UnsafeMutablePointer<Scalar>, stride dstStride: Int, accumulate: Bool = false) {
+        guard rows > 0, width > 0 else { return }
+        if Scalar.isFloat32 {
+            ck_copy_rows_f32(rows, width, f32(src), srcStride, f32(dst), dstStride, accumulate ? 1 : 0)
+        } else {
+            ck_copy_rows_f64(rows, width, f64(src), srcStride, f64(dst), dstStride, accumulate ? 1 : 0)
+        }
+    }
+
+    /// Elements `range` along `axis` (all other axes whole).
+    public func slice(axis: Int, range: Range<Int>) -> Tensor {
+        let x = self
+        let (a, outShape) = validate { try Shapes.slice(shape, axis: axis, range: range) }
+        let (outer, n, inner) = reductionView(a)
+        let width = range.count * inner, offset = range.lowerBound * inner
+        let out = Tensor(uninitializedShape: outShape)
+        Tensor.copyRows(outer, width: width, from: x.data + offset, stride: n * inner, to: out.data, stride: width)
+        return out.recorded("slice", [x]) { g in
+            let gx = Tensor(zeros: x.shape)
+            Tensor.copyRows(outer, width: width, from: g.data, stride: width, to: gx.data + offset, stride: n * inner)
+            return [gx]
+        }
+    }
+
+    /// PyTorch index_select: picks whole slices along `axis`, indices may repeat (backward adds up).
+    public func indexSelect(axis: Int, indices: [Int]) -> Tensor {
+        let x = self
+        let (a, outShape) = validate { try Shapes.indexSelect(shape, axis: axis, indices: indices) }
+        let (outer, n, inner) = reductionView(a)
+        let out = Tensor(uninitializedShape: outShape)
+        if out.count > 0 {
+            if Scalar.isFloat32 { ck_index_select_f32(outer, n, inner, f32(x.data), indices.count, indices, f32(out.data)) } else { ck_index_select_f64(outer, n, inner, f64(x.data), indices.count, indices, f64(out.data)) }
+        }
+        return out.recorded("indexSelect", [x]) { g in
+            let gx = Tensor(zeros: x.shape)
+            if g.count > 0 {
+                if Scalar.isFloat32 { ck_index_select_backward_f32(outer, n, inner, f32(g.data), indices.count, indices, f32(gx.data)) } else { ck_index_select_backward_f64(outer, n, inner, f64(g.data), indices.count, indices, f64(gx.data)) }
+            }
+            return [gx]
+        }
+    }
+
+    /// One index per position of the other axes; the result drops `axis`.
+    /// E.g. x [M, C], labels [M] -> [M] with x[i, labels[i]] (picks each sample's label score).
+    public func gather(alongAxis axis: Int, indices: [Int]) -> Tensor {
+        let x = self
+        let (a, outShape) = validate { try Shapes.gather(shape, axis: axis, indices: indices) }
+        let (outer, n, inner) = reductionView(a)
+        let out = Tensor(uninitializedShape: outShape)
+        if out.count > 0 {
+            if Scalar.isFloat32 { ck_gather_f32(outer, n, inner, f32(x.data), indices, f32(out.data)) } else { ck_gather_f64(outer, n, inner, f64(x.data), indices, f64(out.data)) }
+        }
+        return out.recorded("gather", [x]) { g in
+            let gx = Tensor(zeros: x.shape)
+            if g.count > 0 {
+                if Scalar.isFloat32 { ck_gather_backward_f32(outer, n, inner, f32(g.data), indices, f32(gx.data)) } else { ck_gather_backward_f64(outer, n, inner, f64(g.data), indices, f64(gx.data)) }
+            }
+            return [gx]
+        }
+    }
+
+    /// Joins tensors along an existing axis; every other dimension must match.
+    public static func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
+        let (a, outShape) = validate { try Shapes.concat(tensors.map(\.shape), axis: axis) }
+        let outer = outShape[..<a].reduce(1, *), inner = outShape[(a + 1)...].reduce(1, *)
+        return joinRows(tensors, outer: outer, widths: tensors.map { $0.shape[a] * inner }, outShape: outShape, op: "concat")
+    }
+
+    /// Joins equally shaped tensors along a new axis (0...rank; negative counts from the end).
+    public static func stack(_ tensors: [Tensor], axis: Int) -> Tensor {
+        let (a, outShape) = validate { try Shapes.stack(tensors.map(\.shape), axis: axis) }
+        let shape = tensors[0].shape
+        let outer = shape[..<a].reduce(1, *), inner = shape[a...].reduce(1, *)
+        return joinRows(tensors, outer: outer, widths: tensors.map { _ in inner }, outShape: outShape, op: "stack")
+    }
+
+    /// Each input viewed as [outer, widths[k]], the output as [outer, Σ widths], inputs side by side.
+    static func joinRows(_ tensors: [Tensor], outer: Int, widths: [Int], outShape: [Int], op: String) -> Tensor {
+        let out = Tensor(uninitializedShape: outShape)
+        let total = widths.reduce(0, +)
+        var offsets: [Int] = []
+        var offset = 0
+        for (t, width) in zip(tensors, widths) {
+            offsets.append(offset)
+            copyRows(outer, width: width, from: t.data, stride: width, to: out.data + offset, stride: total)
+            offset += width
+        }
+        return out.recorded(op, tensors) { g in
+            zip(tensors, zip(widths, offsets)).map { t, placement -> Tensor? in
+                guard t.isTracked else { return nil }
+                let (width, offset) = placement
+                let gt = Tensor(uninitializedShape: t.shape)
+                copyRows(outer, width: width, from: g.data + offset, stride: total, to: gt.data, stride: width)
+                return gt
+            }
+        }
+    }
+
+    /// [..., n(n+1)/2] -> [..., n, n] lower-triangular, filled row by row through the lower triangle
+    /// (0,0), (1,0), (1,1), (2,0), (2,1), (2,2), ... (PyTorch's tril_indices order); zeros above.
+    public func fillLowerTriangular(size n: Int) -> Tensor {
+        let v = self
+        let outShape = validate { try Shapes.fillLowerTriangular(shape, size: n) }
+        let batch = count / (n * (n + 1) / 2)
+        let out = Tensor(uninitializedShape: outShape)
+        if Scalar.isFloat32 { ck_fill_lower_f32(batch, n, f32(v.data), f32(out.data)) } else { ck_fill_lower_f64(batch, n, f64(v.data), f64(out.data)) }
+        return out.recorded("fillLowerTriangular", [v]) { g in
+            let gv = Tensor(uninitializedShape: v.shape)
+            if Scalar.isFloat32 { ck_fill_lower_backward_f32(batch, n, f32(g.data), f32(gv.data)) } else { ck_fill_lower_backward_f64(batch, n, f64(g.data), f64(gv.data)) }
+            return [gv]
+        }
+    }
+
+    /// Indices into the n(n+1)/2 vector that are diagonal entries, in that order (non-differentiable helper).
+    public static func lowerTriangularDiagonalIndices(size n: Int) -> [Int] {
+        precondition(n >= 0, "lowerTriangularDiagonalIndices: size \(n) must not be negative")
+        // Row i starts at i(i+1)/2 and its diagonal entry is the row's last, i further on.
+        return (0..<n).map { $0 * ($0 + 1) / 2 + $0 }
+    }
+
+    /// Non-differentiable one-hot matrix [labels.count, classes]; out-of-range labels stop with a clear message.
+    public static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
+        let outShape = validate { try Shapes.oneHot(labels, classes: classes) }
+        let out = Tensor(zeros: outShape)
+        for (row, label) in labels.enumerated() { out.data[row * classes + label] = 1 }
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+import CKernels
+
+// Ops that choose, per element, between a value and something else: clamp, where, dropout.
+// Backward lets the gradient through where the value was chosen and stops it elsewhere.
+
+extension Tensor {
+    /// Limits every element to [min, max] (a nil bound is open). The gradient passes where
+    /// min <= x <= max (at the bounds too, like PyTorch) and is zero outside.
+    public func clamp(min: Scalar? = nil, max: Scalar? = nil) -> Tensor {
+        let x = self
+        validate { try Shapes.clampBounds(min: min.map(Double.init), max: max.map(Double.init)) }
+        let lo = min ?? -Scalar.infinity, hi = max ?? Scalar.infinity
+        let out = Tensor(uninitializedShape: shape)
+        if Scalar.isFloat32 { ck_clamp_f32(count, f32(x.data), f32(lo), f32(hi), f32(out.data)) } else { ck_clamp_f64(count, f64(x.data), f64(lo), f64(hi), f64(out.data)) }
+        return out.recorded("clamp", [x]) { g in
+            let gx = Tensor(uninitializedShape: x.shape)
+            if Scalar.isFloat32 { ck_clamp_backward_f32(x.count, f32(x.data), f32(lo), f32(hi), f32(g.data), f32(gx.data)) } else { ck_clamp_backward_f64(x.count, f64(x.data), f64(lo), f64(hi), f64(g.data), f64(gx.data)) }
+            return [gx]
+        }
+    }
+
+    /// out = condition ? a : b elementwise, for same-length tensors and a byte mask.
+    static func choose(_ mask: [UInt8], _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        if Scalar.isFloat32 { ck_where_f32(out.count, mask, f32(a.data), f32(b.data), f32(out.data)) } else { ck_where_f64(out.count, mask, f64(a.data), f64(b.data), f64(out.data)) }
+        return out
+    }
+
+    /// Elementwise choice with broadcasting: condition is nonzero -> a, else b. Gradient flows to a and b.
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        let outShape = validate { try Shapes.select(condition: condition.shape, a.shape, b.shape) }
+        // Broadcast copies of plain values (not recorded: backward sums back to each shape itself).
+        let c = condition.detached().expanded(to: outShape)
+        let mask = c.scalars.map { $0 != 0 ? UInt8(1) : 0 }
+        let out = choose(mask, a.detached().expanded(to: outShape), b.detached().expanded(to: outShape), shape: outShape)
+        return out.recorded("where", [a, b]) { g in
+            let zeros = Tensor(zeros: outShape)
+            return [a.isTracked ? choose(mask, g, zeros, shape: outShape).sum(toShape: a.shape) : nil,
+                    b.isTracked ? choose(mask, zeros, g, shape: outShape).sum(toShape: b.shape) : nil]
+        }
+    }
+
+    /// Inverted dropout: in training, zero each element with probability p (seeded) and scale the rest by 1/(1-p).
+    /// Outside training (or with p = 0) it returns `self` unchanged and draws nothing from `generator`.
+    public func dropout(probability p: Double, training: Bool, generator: inout RandomGenerator) -> Tensor {
+        validate { try Shapes.dropoutProbability(p) }
+        guard training, p > 0 else { return self }
+        let x = self
+        // p = 1 drops everything: the mask is all zeros (no 1/0 scale).
+        let keep = p < 1 ? Scalar(1 / (1 - p)) : 0
+        let mask = Tensor(uninitializedShape: shape)
+        for i in 0..<count { mask.data[i] = generator.uniform() < p ? 0 : keep }
+        let out = Tensor.broadcastBinary(Int32(CK_MUL), x, mask, op: "dropout")
+        return out.recorded("dropout", [x]) { g in [g * mask] }
+    }
+}

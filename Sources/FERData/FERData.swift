@@ -1,1 +1,0 @@
-// The FERData module. Work in progress; see Documentation/Architecture.md.

@@ -1,1 +1,0 @@
-// The LRN module. Work in progress; see Documentation/Architecture.md.

@@ -1,0 +1,49 @@
+import Autodiff
+
+/// Batch normalisation over the channels of [N, C, H, W], exactly as PyTorch's nn.BatchNorm2d:
+/// in training, normalise with the batch's mean and biased variance and update the running
+/// statistics (new = (1 - momentum) old + momentum batch, with the unbiased batch variance);
+/// in evaluation, normalise with the running statistics.
+///
+/// State-dict entries: parameters `weight`, `bias`; buffers `running_mean`, `running_var`,
+/// `num_batches_tracked`. PyTorch keeps `num_batches_tracked` as an int64 scalar; here it is a
+/// rank-0 tensor of `Scalar` (exact up to 2^24 batches in Float), saved in the model's dtype;
+/// loading reads PyTorch's I64 value. It only counts batches (momentum is fixed, as PyTorch's
+/// default), so its precision never affects results.
+public final class BatchNorm2d<Scalar: TensorScalar>: Layer {
+    public var weight: Tensor<Scalar>
+    public var bias: Tensor<Scalar>
+    public let runningMean: Tensor<Scalar>
+    public let runningVariance: Tensor<Scalar>
+    public let batchesTracked: Tensor<Scalar>
+    public let momentum: Double
+    public let epsilon: Double
+    public var isTraining = true
+
+    public var channels: Int { weight.count }
+
+    public init(channels: Int, momentum: Double = 0.1, epsilon: Double = 1e-5) {
+        precondition(channels > 0, "BatchNorm2d: channels must be positive, got \(channels)")
+        weight = Tensor(ones: [channels], requiresGrad: true)
+        bias = Tensor(zeros: [channels], requiresGrad: true)
+        runningMean = Tensor(zeros: [channels])
+        runningVariance = Tensor(ones: [channels])
+        batchesTracked = Tensor(zeros: [])
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] { [("weight", weight), ("bias", bias)] }
+    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] {
+        [("running_mean", runningMean), ("running_var", runningVariance), ("num_batches_tracked", batchesTracked)]
+    }
+
+    public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard input.rank == 4, input.shape[1] == channels else {
+            fatalError("BatchNorm2d(\(channels)): expected input [N, \(channels), H, W], got \(shapeString(input.shape))")
+        }
+        if isTraining { batchesTracked.data[0] += 1 }
+        return input.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
+                               training: isTraining, momentum: momentum, epsilon: epsilon)
+    }
+}
