@@ -9,15 +9,6 @@
 #define CAT(a, b) CAT2(a, b)
 #define FN(name) CAT(name, S)
 
-// Rows are short (a feature map's width): fixed-size block copies are inlined as vector moves,
-// where a memcpy call per row would cost more than the copy itself.
-static inline void FN(copy_row)(T *dst, const T *src, long n) {
-    long t = 0;
-    for (; t + 16 <= n; t += 16) __builtin_memcpy(dst + t, src + t, 16 * sizeof(T));
-    for (; t + 4 <= n; t += 4) __builtin_memcpy(dst + t, src + t, 4 * sizeof(T));
-    for (; t < n; t++) dst[t] = src[t];
-}
-
 // Columns of `count` images (starting at image x) for channels [c0, c0 + cg) into col, laid out
 // [cg*kh*kw rows, count*oh*ow columns], row stride ld.
 static void FN(im2col)(const ck_conv2d_shape *s, const T *x, long count, long c0, long cg, T *col,
@@ -41,7 +32,7 @@ static void FN(im2col)(const ck_conv2d_shape *s, const T *x, long count, long c0
                         }
                         const T *src = image + c * hw + iy * s->w + off_w;
                         for (long ox = 0; ox < lo; ox++) dst[ox] = 0;
-                        if (s->stride == 1) FN(copy_row)(dst + lo, src + lo, hi - lo);
+                        if (s->stride == 1) memcpy(dst + lo, src + lo, sizeof(T) * (hi - lo));
                         else for (long ox = lo; ox < hi; ox++) dst[ox] = src[ox * s->stride];
                         for (long ox = hi; ox < s->ow; ox++) dst[ox] = 0;
                     }
