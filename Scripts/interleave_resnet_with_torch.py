@@ -3,7 +3,7 @@
 
 Run from the package root after `swift build -c release --product Benchmarks`, with the venv that
 has torch (see Documentation/Performance.md):
-    .venv-torch/bin/python scripts/interleave_resnet_with_torch.py [rounds]
+    .venv-torch/bin/python Scripts/interleave_resnet_with_torch.py [rounds]
 
 Each round waits (up to 60 s) for other processes to go quiet, runs torch_reference.run_resnet
 (1 warm-up + 3 timed steps), then our ops-only ResNet18 benchmark twice: with the environment as
