@@ -86,6 +86,17 @@ func measureInterleaved(warmup: Int = 2, runs: Int = 7, _ bodies: [() -> Void]) 
     return timings
 }
 
+/// The kernel family OpenBLAS chose at load (e.g. "Haswell" = AVX2, "Cooperlake" = AVX-512):
+/// OPENBLAS_CORETYPE in the environment overrides its own detection, and the difference is
+/// about 2x on AVX-512 machines.
+func openBLASCoreName() -> String {
+    typealias CoreName = @convention(c) () -> UnsafePointer<CChar>?
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "openblas_get_corename"),
+          let name = unsafeBitCast(symbol, to: CoreName.self)() else { return "unknown" }
+    let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0) in the environment)" } ?? " (detected)"
+    return String(cString: name) + forced
+}
+
 /// One row of the printed table.
 struct BenchmarkRow {
     let name: String
@@ -148,6 +159,7 @@ func kernelBenchmarks() -> [String: Double] {
     var rows: [BenchmarkRow] = []
     var figures: [String: Double] = [:]
     if let threads = ProcessInfo.processInfo.environment["BENCH_THREADS"].flatMap(Int.init) { ck_set_num_threads(Int32(threads)) }
+    print("  OpenBLAS core: \(openBLASCoreName())")
     if ProcessInfo.processInfo.environment["BENCH_ONLY_RESNET_OPS"] != nil { return opsOnlyResnetBenchmark(rng: &rng) }  // for profiling
     print("  threads: \(ck_max_threads()); figures are medians over quiet runs when enough runs were quiet (see the last column)")
 
@@ -157,7 +169,7 @@ func kernelBenchmarks() -> [String: Double] {
     let gemmFlops = 2 * pow(Double(n), 3)
     if let sgemm = rawCblasSgemm() {
         let c = Tensor<Float>(zeros: [n, n])
-        let t = measureInterleaved(runs: 9, [
+        let t = measureInterleaved(runs: 15, [
             { sgemm(101, 111, 111, Int32(n), Int32(n), Int32(n), 1, a.data, Int32(n), b.data, Int32(n), 0, c.data, Int32(n)) },
             { _ = Graph.withoutRecording { a.matmul(b) } },
         ])

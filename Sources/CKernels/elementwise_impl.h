@@ -61,7 +61,14 @@ static void CHUNK(unary_bw)(void *c, long b, long e) {
     case CK_EXP: for (long i = b; i < e; i++) gx[i] = g[i] * y[i]; break;
     case CK_LOG: for (long i = b; i < e; i++) gx[i] = g[i] / x[i]; break;
     case CK_SQRT: for (long i = b; i < e; i++) gx[i] = g[i] * (T)0.5 / y[i]; break;
-    case CK_RELU: for (long i = b; i < e; i++) gx[i] = x[i] > 0 ? g[i] : (T)0; break;
+    case CK_RELU:
+        // Both loads unconditional: `x > 0 ? g[i] : 0` loads g only on one side, which clang
+        // will not vectorise; as a select it does (ResNet18: 6 % of a training step -> ~1 %).
+        for (long i = b; i < e; i++) {
+            const T gi = g[i], xi = x[i];
+            gx[i] = xi > 0 ? gi : (T)0;
+        }
+        break;
     case CK_SIGMOID: for (long i = b; i < e; i++) gx[i] = g[i] * y[i] * ((T)1 - y[i]); break;
     case CK_TANH: for (long i = b; i < e; i++) gx[i] = g[i] * ((T)1 - y[i] * y[i]); break;
     case CK_SOFTPLUS: for (long i = b; i < e; i++) gx[i] = g[i] * FN(sigmoid_value)(x[i]); break;

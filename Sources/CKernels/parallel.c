@@ -98,7 +98,8 @@ int ck_probe_parallel_threads(void) {
 // OpenBLAS's threads cannot be observed from outside, so count the threads of this process
 // that accumulate CPU time while a large sgemm runs (from /proc/self/task/*/stat). Idle OpenMP
 // workers spin for a while after a parallel region, so the probe first lets them fall asleep.
-// Robust to a loaded machine: a thread counts if it took a tenth of the busiest thread's time.
+// Robust to a loaded machine: a thread counts if it took 30 ms of CPU and a twentieth of the
+// busiest thread's time (an idle, sleeping worker takes none).
 #include <dirent.h>
 #include <stdio.h>
 
@@ -151,7 +152,7 @@ int ck_probe_blas_threads(void) {
     static task_time before[MAX_TASKS], after[MAX_TASKS];
     int nb = read_task_times(before);
     double start = seconds_now();
-    while (seconds_now() - start < 0.6)
+    while (seconds_now() - start < 0.8)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
     int na = read_task_times(after);
     free(a); free(b); free(c);
@@ -165,6 +166,6 @@ int ck_probe_blas_threads(void) {
     }
     int used = 0;
     for (int i = 0; i < na; i++)
-        if (busiest > 0 && spent[i] * 10 >= busiest) used++;
+        if (busiest > 0 && spent[i] >= 3 && spent[i] * 20 >= busiest) used++;
     return used;
 }

@@ -2,6 +2,7 @@
 // a thread exits, so short-lived threads (test runners) do not leak.
 #include "scratch.h"
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -25,7 +26,10 @@ void *ck_scratch(int slot, size_t bytes) {
     scratch_set *set = pthread_getspecific(scratch_key);
     if (!set) {
         set = calloc(1, sizeof *set);
-        if (!set) return NULL;
+        if (!set) {
+            fprintf(stderr, "CKernels: out of memory allocating the scratch table\n");
+            abort();
+        }
         pthread_setspecific(scratch_key, set);
     }
     if (bytes > set->bytes[slot] || !set->buffer[slot]) {
@@ -35,6 +39,11 @@ void *ck_scratch(int slot, size_t bytes) {
         if (rounded == 0) rounded = 64;
         set->buffer[slot] = aligned_alloc(64, rounded);
         set->bytes[slot] = set->buffer[slot] ? rounded : 0;
+        if (!set->buffer[slot]) {
+            // A kernel cannot continue without its workspace; say how much it wanted.
+            fprintf(stderr, "CKernels: out of memory allocating %zu bytes of scratch (slot %d)\n", rounded, slot);
+            abort();
+        }
     }
     return set->buffer[slot];
 }

@@ -10,6 +10,6 @@ enum { CK_SCRATCH_WORK = 0, CK_SCRATCH_REDUCE = 1, CK_SCRATCH_SLOTS = 2 };
 
 /// A 64-byte aligned buffer of at least `bytes` for the calling thread (contents undefined).
 /// Valid until the same thread asks for the same slot again; freed when the thread exits.
-/// Returns NULL if memory is exhausted.
+/// Aborts with a message on stderr if memory is exhausted.
 void *ck_scratch(int slot, size_t bytes);
 #endif
