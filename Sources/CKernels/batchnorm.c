@@ -12,14 +12,5 @@ static long bn_grain(long n, long inner) {
     return BN_GRAIN / (per_channel > 0 ? per_channel : 1) + 1;
 }
 
-#define T float
-#define S f32
-#include "batchnorm_impl.h"
-#undef T
-#undef S
-
-#define T double
-#define S f64
-#include "batchnorm_impl.h"
-#undef T
-#undef S
+#define CK_TEMPLATE "batchnorm_impl.h"
+#include "instantiate.h"

@@ -1,4 +1,4 @@
-// Template body, included twice by batchnorm.c with T (element type) and S (suffix).
+// Template body, instantiated for float and double by batchnorm.c through instantiate.h (T, S, MATH).
 // x is viewed as [n, c, inner]; statistics are per channel c. Channels are spread over threads.
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)

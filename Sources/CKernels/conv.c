@@ -19,14 +19,5 @@ static inline long end_valid(long offset, long stride, long size, long limit) {
     return e < limit ? e : limit;
 }
 
-#define T float
-#define S f32
-#include "conv_impl.h"
-#undef T
-#undef S
-
-#define T double
-#define S f64
-#include "conv_impl.h"
-#undef T
-#undef S
+#define CK_TEMPLATE "conv_impl.h"
+#include "instantiate.h"

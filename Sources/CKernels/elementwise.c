@@ -6,21 +6,8 @@
 // Below this many elements a loop is not worth waking the other threads for.
 #define ELEMENTWISE_GRAIN 32768
 
-#define T float
-#define S f32
-#define MATH(fn) fn##f
-#include "elementwise_impl.h"
-#undef T
-#undef S
-#undef MATH
-
-#define T double
-#define S f64
-#define MATH(fn) fn
-#include "elementwise_impl.h"
-#undef T
-#undef S
-#undef MATH
+#define CK_TEMPLATE "elementwise_impl.h"
+#include "instantiate.h"
 
 typedef struct { const float *x; double *out; } widen_ctx;
 static void widen_chunk(void *c, long b, long e) {

@@ -1,4 +1,4 @@
-// Template body, included twice by elementwise.c with T (element type), S (suffix), MATH(f) (libm name).
+// Template body, instantiated for float and double by elementwise.c through instantiate.h (T, S, MATH).
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)
 #define FN(name) CAT(name, S)

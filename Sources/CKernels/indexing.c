@@ -7,14 +7,5 @@
 // Below this many elements a loop is not worth waking the other threads for.
 #define INDEXING_GRAIN 32768
 
-#define T float
-#define S f32
-#include "indexing_impl.h"
-#undef T
-#undef S
-
-#define T double
-#define S f64
-#include "indexing_impl.h"
-#undef T
-#undef S
+#define CK_TEMPLATE "indexing_impl.h"
+#include "instantiate.h"

@@ -1,4 +1,4 @@
-// Template body, included twice by indexing.c with T (element type) and S (suffix).
+// Template body, instantiated for float and double by indexing.c through instantiate.h (T, S, MATH).
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)
 #define FN(name) CAT(name, S)

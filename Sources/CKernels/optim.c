@@ -26,18 +26,5 @@
 #define SQRT(x) MATH(sqrt)(x)
 #endif
 
-#define T float
-#define S f32
-#define MATH(fn) fn##f
-#include "optim_impl.h"
-#undef T
-#undef S
-#undef MATH
-
-#define T double
-#define S f64
-#define MATH(fn) fn
-#include "optim_impl.h"
-#undef T
-#undef S
-#undef MATH
+#define CK_TEMPLATE "optim_impl.h"
+#include "instantiate.h"

@@ -1,4 +1,4 @@
-// Template body, included twice by optim.c with T (element type), S (suffix), MATH(f) (libm name).
+// Template body, instantiated for float and double by optim.c through instantiate.h (T, S, MATH).
 // Hyper-parameters arrive as double and are rounded to T once, the way PyTorch applies a Python
 // float to a float32 tensor.
 #define CAT2(a, b) a##_##b

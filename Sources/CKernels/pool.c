@@ -21,14 +21,5 @@ static long pool_window(long o, long stride, long pad, long kernel, long size, l
     return divisor;
 }
 
-#define T float
-#define S f32
-#include "pool_impl.h"
-#undef T
-#undef S
-
-#define T double
-#define S f64
-#include "pool_impl.h"
-#undef T
-#undef S
+#define CK_TEMPLATE "pool_impl.h"
+#include "instantiate.h"

@@ -1,4 +1,4 @@
-// Template body, included twice by pool.c with T (element type) and S (suffix).
+// Template body, instantiated for float and double by pool.c through instantiate.h (T, S, MATH).
 // Each (image, channel) plane is pooled independently; planes are spread over threads.
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)

@@ -5,18 +5,5 @@
 
 #define REDUCE_GRAIN 16384
 
-#define T float
-#define S f32
-#define MATH(fn) fn##f
-#include "reduce_impl.h"
-#undef T
-#undef S
-#undef MATH
-
-#define T double
-#define S f64
-#define MATH(fn) fn
-#include "reduce_impl.h"
-#undef T
-#undef S
-#undef MATH
+#define CK_TEMPLATE "reduce_impl.h"
+#include "instantiate.h"

@@ -1,4 +1,4 @@
-// Template body, included twice by reduce.c with T (element type), S (suffix), MATH(f) (libm name).
+// Template body, instantiated for float and double by reduce.c through instantiate.h (T, S, MATH).
 // Work is split over the `outer` index; when outer is 1 it is split over `inner` instead.
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)
