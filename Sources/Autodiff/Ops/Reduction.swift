@@ -56,19 +56,26 @@ extension Tensor {
         return sum(axes: axes, keepDims: true).reshaped(target)
     }
 
+    /// Values (kept axis of size 1) and positions of the maxima along axis `a` (not recorded).
+    func maxAlong(_ a: Int) -> (values: Tensor, positions: [Int32]) {
+        let (outer, r, inner) = reductionView(a)
+        var kept = shape
+        kept[a] = 1
+        let values = Tensor(uninitializedShape: kept)
+        var positions = [Int32](repeating: 0, count: outer * inner)
+        if Scalar.isFloat32 { ck_reduce_f32(Int32(CK_REDUCE_MAX), outer, r, inner, f32(data), f32(values.data), &positions) } else { ck_reduce_f64(Int32(CK_REDUCE_MAX), outer, r, inner, f64(data), f64(values.data), &positions) }
+        return (values, positions)
+    }
+
     /// Maximum over one axis; the gradient flows to the first position of the maximum.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let x = self
         let a = validate { try Shapes.axis(axis, of: shape, op: "max") }
         let (outer, r, inner) = reductionView(a)
-        var kept = shape
-        kept[a] = 1
-        let out = Tensor(uninitializedShape: kept)
-        var argmax = [Int32](repeating: 0, count: outer * inner)
-        if Scalar.isFloat32 { ck_reduce_f32(Int32(CK_REDUCE_MAX), outer, r, inner, f32(data), f32(out.data), &argmax) } else { ck_reduce_f64(Int32(CK_REDUCE_MAX), outer, r, inner, f64(data), f64(out.data), &argmax) }
+        let (values, argmax) = maxAlong(a)
         var finalShape = shape
         if keepDims { finalShape[a] = 1 } else { finalShape.remove(at: a) }
-        let result = Tensor(shape: finalShape, storage: out.storage)
+        let result = Tensor(shape: finalShape, storage: values.storage)
         return result.recorded("max", [x]) { g in
             let gx = Tensor(zeros: x.shape)
             for o in 0..<outer {
@@ -83,11 +90,7 @@ extension Tensor {
     /// Index of the largest value along `axis` (not differentiable).
     public func argmax(axis: Int) -> [Int] {
         let a = validate { try Shapes.axis(axis, of: shape, op: "argmax") }
-        let (outer, r, inner) = reductionView(a)
-        let out = Tensor(uninitializedShape: [outer * inner])
-        var argmax = [Int32](repeating: 0, count: outer * inner)
-        if Scalar.isFloat32 { ck_reduce_f32(Int32(CK_REDUCE_MAX), outer, r, inner, f32(data), f32(out.data), &argmax) } else { ck_reduce_f64(Int32(CK_REDUCE_MAX), outer, r, inner, f64(data), f64(out.data), &argmax) }
-        return argmax.map(Int.init)
+        return maxAlong(a).positions.map(Int.init)
     }
 
     /// log Σ exp(x) along `axis`, stable for any magnitude.
