@@ -99,7 +99,7 @@ public struct ExperimentSettings: Equatable, Sendable {
 
     /// HUM's initial logit-noise std when `--hum-init-scale` is not given (measured in
     /// Documentation/Reproducing.md, "HUM's initial noise scale").
-    public static let defaultHUMInitialNoiseScale: Double? = nil
+    public static let defaultHUMInitialNoiseScale: Double? = 0.1
 
     /// The quick configuration of the main job on the built-in data (sized on 2 cores, see
     /// Documentation/Reproducing.md for the measurement).
