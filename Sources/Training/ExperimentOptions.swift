@@ -104,7 +104,7 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("mc-samples"), help: ArgumentHelp("Monte-Carlo samples S of HUM's logits at training time.", valueName: "S"))
     public var mcSamples: Int?
 
-    @Option(name: .customLong("hum-init-scale"), help: ArgumentHelp("Initial std of HUM's logit noise before /T: FC2 starts at zero weights with L(x) = scale·I. 0 keeps PyTorch's default Linear init of FC2 (noise std ≈ 0.69 at the start). Default: \(ExperimentSettings.defaultHUMInitialNoiseScale.map { "\($0)" } ?? "0").", valueName: "scale"))
+    @Option(name: .customLong("hum-init-scale"), help: ArgumentHelp("Initial std of HUM's logit noise before /T: FC2 starts at zero weights with L(x) = scale·I. 0 keeps PyTorch's default Linear init of FC2 (noise std ≈ 1 at the start on the built-in run). Default: \(ExperimentSettings.defaultHUMInitialNoiseScale.map { "\($0)" } ?? "0").", valueName: "scale"))
     public var humInitScale: Double?
 
     @Option(help: "How HUM predicts at evaluation: mc (the paper's Monte-Carlo p', S = --mc-samples draws) or mean (softmax(d/T), no sampling). Not part of the checkpoint's fingerprint, so --resume on a finished run re-evaluates it the other way.")
