@@ -138,6 +138,34 @@ public final class HeteroscedasticHead<Scalar: TensorScalar>: Module {
         }
     }
 
+    /// Starts the logit noise small and input-independent: FC2's weights to zero and its bias so
+    /// that L(x) = `scale` · I for every x (off-diagonal entries and V at 0, the diagonal of L or
+    /// the scales s at softplus(b) + floor = `scale`). The noise std before the temperature is
+    /// then `scale` per class; FC2's weights still get gradients, so the covariance learns its
+    /// input dependence from there.
+    ///
+    /// Why: with PyTorch's default Linear init FC2's outputs are ≈ 0, so the diagonal starts at
+    /// softplus(0) ≈ 0.69, a logit noise of std ≈ 1 after /T = 0.7, while a from-scratch
+    /// network's mean logits start near 0: the noise drowns the signal of d(x) and HUM learns
+    /// far slower than CE (measured in Documentation/Reproducing.md).
+    public func initializeNoiseScale(_ scale: Scalar) {
+        precondition(scale > diagonalFloor,
+                     "HeteroscedasticHead.initializeNoiseScale: the scale must exceed the diagonal floor \(diagonalFloor), got \(scale)")
+        let weight = fc2.weight
+        for i in 0..<weight.count { weight.data[i] = 0 }
+        guard let bias = fc2.bias else { return }
+        // softplus⁻¹(y) = log(exp(y) − 1) = y + log(1 − exp(−y)), stable for small and large y.
+        let y = Double(scale - diagonalFloor)
+        let diagonalBias = Scalar(y + Double.log(-Double.expm1(-y)))
+        for i in 0..<bias.count { bias.data[i] = 0 }
+        switch covarianceForm {
+        case .full:
+            for p in LowerTriangle.diagonalPositions(size: classCount) { bias.data[p] = diagonalBias }
+        case .lowRank(let rank):
+            for k in 0..<classCount { bias.data[classCount * rank + k] = diagonalBias }
+        }
+    }
+
     /// softmax(d(x) / T): the deterministic, sampling-free prediction (the noise's mean is 0).
     public func meanLogitProbabilities(_ features: Tensor<Scalar>) -> Tensor<Scalar> {
         Graph.withoutRecording { (fc1(features) * (1 / temperature)).softmax(axis: -1) }

@@ -47,6 +47,14 @@ public enum NoiseOption: String, CaseIterable, ExpressibleByArgument, Sendable {
     case pairs
 }
 
+/// How HUM objectives predict at evaluation (`LRNPrediction.Method`).
+public enum PredictionChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// p' = mean over S draws of softmax((d + Lε)/T), the paper's prediction.
+    case mc
+    /// softmax(d/T): no sampling.
+    case mean
+}
+
 public enum OptimizerChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
     case sgd, adam
 }
@@ -96,6 +104,12 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("mc-samples"), help: ArgumentHelp("Monte-Carlo samples S of HUM's logits at training time.", valueName: "S"))
     public var mcSamples: Int?
 
+    @Option(name: .customLong("hum-init-scale"), help: ArgumentHelp("Initial std of HUM's logit noise before /T: FC2 starts at zero weights with L(x) = scale·I. 0 keeps PyTorch's default Linear init of FC2 (noise std ≈ 1 at the start on the built-in run). Default: \(ExperimentSettings.defaultHUMInitialNoiseScale.map { "\($0)" } ?? "0").", valueName: "scale"))
+    public var humInitScale: Double?
+
+    @Option(help: "How HUM predicts at evaluation: mc (the paper's Monte-Carlo p', S = --mc-samples draws) or mean (softmax(d/T), no sampling). Not part of the checkpoint's fingerprint, so --resume on a finished run re-evaluates it the other way.")
+    public var prediction: PredictionChoice = .mc
+
     @Option(help: ArgumentHelp("Softmax temperature T of HUM.", valueName: "T"))
     public var temperature: Double = 0.7
 
@@ -130,6 +144,9 @@ public struct ExperimentOptions: ParsableArguments {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number; got \(lr)") }
         if let imageSize, imageSize < 16 || imageSize > 1024 { throw ValidationError("--image-size must be between 16 and 1024 pixels; got \(imageSize)") }
         if let mcSamples, mcSamples < 1 { throw ValidationError("--mc-samples must be at least 1; got \(mcSamples)") }
+        if let humInitScale, !(humInitScale == 0 || (humInitScale > 0.001 && humInitScale.isFinite)) {
+            throw ValidationError("--hum-init-scale must be 0 (PyTorch's Linear init) or above the diagonal floor 0.001; got \(humInitScale)")
+        }
         if !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive; got \(temperature)") }
         if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda must be zero or positive; got \(lambda)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads)") }

@@ -39,6 +39,11 @@ public struct ExperimentSettings: Equatable, Sendable {
     public var trainingMCSamples: Int
     public var evaluationMCSamples: Int
     public var temperature: Double
+    /// HUM's initial logit-noise std (`HeteroscedasticHead.initializeNoiseScale`); nil keeps
+    /// PyTorch's default Linear init of FC2.
+    public var humInitialNoiseScale: Double?
+    /// How the HUM objectives predict at evaluation.
+    public var prediction: PredictionChoice
     public var lambda: Double
     public var seed: UInt64
     public var pretrained: String?
@@ -82,6 +87,8 @@ public struct ExperimentSettings: Equatable, Sendable {
             trainingMCSamples: o.mcSamples ?? (builtIn ? BuiltIn.trainingMCSamples : 1000),
             evaluationMCSamples: o.mcSamples ?? (builtIn ? BuiltIn.trainingMCSamples : 1000),
             temperature: o.temperature,
+            humInitialNoiseScale: o.humInitScale.map { $0 == 0 ? nil : $0 } ?? defaultHUMInitialNoiseScale,
+            prediction: o.prediction,
             lambda: o.lambda,
             seed: o.seed,
             pretrained: o.pretrained,
@@ -89,6 +96,10 @@ public struct ExperimentSettings: Equatable, Sendable {
             resume: o.resume,
             threads: o.threads)
     }
+
+    /// HUM's initial logit-noise std when `--hum-init-scale` is not given (measured in
+    /// Documentation/Reproducing.md, "HUM's initial noise scale").
+    public static let defaultHUMInitialNoiseScale: Double? = 0.1
 
     /// The quick configuration of the main job on the built-in data (sized on 2 cores, see
     /// Documentation/Reproducing.md for the measurement).
@@ -124,6 +135,7 @@ public struct ExperimentSettings: Equatable, Sendable {
         if method.usesHUM {
             entries["mc_samples"] = String(trainingMCSamples)
             entries["temperature"] = "\(temperature)"
+            entries["hum_init_scale"] = humInitialNoiseScale.map { "\($0)" } ?? "linear"
         }
         if method.usesCLD { entries["lambda"] = "\(lambda)" }
         return RunFingerprint(entries)
@@ -143,7 +155,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             "backbone:   \(backbone.rawValue)\(pretrained.map { " from \($0)" } ?? " from scratch"), images \(imageSize)×\(imageSize)",
             "optimizer:  \(optimizer.rawValue)\(optimizer == .sgd ? " momentum \(momentum)" : "") lr \(learningRate) (×\(decayFactor) every \(decayEvery) epochs), weight decay \(weightDecay), batch \(batchSize)\(classBalancedSampling ? ", class-balanced batches" : "")",
             "epochs:     \(epochs)",
-            "HUM:        S = \(trainingMCSamples) samples, T = \(temperature); CLD λ₁ = \(lambda)",
+            "HUM:        S = \(trainingMCSamples) samples, T = \(temperature), initial noise \(humInitialNoiseScale.map { "std \($0), FC2 weights 0" } ?? "from FC2's Linear init"), \(prediction == .mc ? "Monte-Carlo" : "mean-logit") prediction; CLD λ₁ = \(lambda)",
             "seed:       \(seed)",
             "output:     \(output)",
         ]

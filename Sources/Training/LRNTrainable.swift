@@ -65,6 +65,8 @@ public enum ModelFactory {
         model.head.temperature = Float(settings.temperature)
         model.head.trainingSampleCount = settings.trainingMCSamples
         model.head.evaluationSampleCount = settings.evaluationMCSamples
+        model.predictionMethod = settings.prediction == .mc ? .monteCarlo : .meanLogits
+        if let scale = settings.humInitialNoiseScale { model.head.initializeNoiseScale(Float(scale)) }
         return model
     }
 

@@ -1,6 +1,7 @@
 import Autodiff
 import FERData
 import Foundation
+import LRN
 import Testing
 @testable import Training
 
@@ -78,5 +79,30 @@ struct RunnerTests {
         // The fingerprint carries what decides the result, and only the HUM/CLD settings a method uses.
         #expect(paper.fingerprint(for: .ce).entries["mc_samples"] == nil)
         #expect(paper.fingerprint(for: .humCLD).entries["lambda"] == "1.0")
+    }
+
+    @Test("HUM's initial noise scale: 0.1 by default, 0 keeps the Linear init, and the model starts with cov = s²·I")
+    func humInitialNoiseScale() throws {
+        let standard = try settings(["--data", "/d", "--backbone", "small"])
+        #expect(standard.humInitialNoiseScale == 0.1 && standard.prediction == .mc)
+        #expect(standard.fingerprint(for: .hum).entries["hum_init_scale"] == "0.1")
+        let linear = try settings(["--data", "/d", "--hum-init-scale", "0", "--prediction", "mean"])
+        #expect(linear.humInitialNoiseScale == nil && linear.prediction == .mean)
+        #expect(linear.fingerprint(for: .hum).entries["hum_init_scale"] == "linear")
+        #expect(throws: (any Error).self) { try ExperimentOptions.parse(["--hum-init-scale", "-1"]) }
+
+        let model = ModelFactory.make(method: .hum, settings: standard, classCount: 7)
+        #expect(model.predictionMethod == .monteCarlo)
+        var rng = RandomGenerator(seed: 9)
+        let features = Tensor<Float>(randomNormal: [2, model.backbone.featureDimension], generator: &rng).relu()
+        let covariance = model.head(features).covariance
+        for i in 0..<2 {
+            for r in 0..<7 {
+                for k in 0..<7 {
+                    #expect(abs(covariance[i, r, k] - (r == k ? 0.01 : 0)) < 1e-6)
+                }
+            }
+        }
+        #expect(ModelFactory.make(method: .hum, settings: linear, classCount: 7).predictionMethod == .meanLogits)
     }
 }
