@@ -1,8 +1,5 @@
 // Template body, instantiated for float and double by batchnorm.c through instantiate.h (T, S, MATH).
 // x is viewed as [n, c, inner]; statistics are per channel c. Channels are spread over threads.
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, S)
 
 typedef struct {
     long n, c, inner;
@@ -118,7 +115,3 @@ void FN(ck_batchnorm_backward)(long n, long c, long inner, const T *x, const T *
     FN(bn_ctx) k = {n, c, inner, x, gy, mean, invstd, weight, NULL, NULL, NULL, NULL, gx, gw, gb, batch_stats};
     ck_parallel_for(c, bn_grain(n, inner), FN(bn_backward_chunk), &k);
 }
-
-#undef CAT2
-#undef CAT
-#undef FN

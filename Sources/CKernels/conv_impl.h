@@ -5,9 +5,6 @@
 // then simply takes fewer), each with its own scratch (OpenBLAS runs single-threaded inside our
 // parallel region). Backward claims "slabs" of chunks, each accumulating its own weight-gradient
 // partial; the partials are summed in slab order, so results don't depend on thread timing.
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, S)
 
 // Columns of `count` images (starting at image x) for channels [c0, c0 + cg) into col, laid out
 // [cg*kh*kw rows, count*oh*ow columns], row stride ld.
@@ -240,7 +237,3 @@ void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, co
         }
     }
 }
-
-#undef CAT2
-#undef CAT
-#undef FN

@@ -1,9 +1,4 @@
 // Template body, instantiated for float and double by elementwise.c through instantiate.h (T, S, MATH).
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, S)
-#define CTX(name) CAT(name##_ctx, S)
-#define CHUNK(name) CAT(name##_chunk, S)
 
 static inline T FN(softplus_value)(T x) {
     // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
@@ -250,9 +245,3 @@ void FN(ck_clamp_backward)(long n, const T *x, T lo, T hi, const T *gy, T *gx) {
     CTX(clamp) k = {x, lo, hi, gy, gx};
     ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(clamp_bw), &k);
 }
-
-#undef CAT2
-#undef CAT
-#undef FN
-#undef CTX
-#undef CHUNK

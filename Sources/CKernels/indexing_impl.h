@@ -1,9 +1,4 @@
 // Template body, instantiated for float and double by indexing.c through instantiate.h (T, S, MATH).
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, S)
-#define CTX(name) CAT(name##_ctx, S)
-#define CHUNK(name) CAT(name##_chunk, S)
 
 // Grain in tasks for a loop whose tasks each touch `width` elements.
 static inline long FN(task_grain)(long width) {
@@ -122,9 +117,3 @@ void FN(ck_fill_lower_backward)(long batch, long n, const T *g, T *gv) {
     CTX(tril) k = {n, g, gv};
     ck_parallel_for(batch, FN(task_grain)(n * n), CHUNK(tril_bw), &k);
 }
-
-#undef CAT2
-#undef CAT
-#undef FN
-#undef CTX
-#undef CHUNK

@@ -1,11 +1,6 @@
 // Template body, instantiated for float and double by optim.c through instantiate.h (T, S, MATH).
 // Hyper-parameters arrive as double and are rounded to T once, the way PyTorch applies a Python
 // float to a float32 tensor.
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, S)
-#define CTX(name) CAT(name##_ctx, S)
-#define CHUNK(name) CAT(name##_chunk, S)
 
 // ---- SGD -----------------------------------------------------------------------------------------
 typedef struct {
@@ -161,9 +156,3 @@ void FN(ck_scale_inplace)(long n, T *x, double factor) {
     CTX(scale) k = {x, (T)factor};
     ck_parallel_for(n, OPTIM_GRAIN, CHUNK(scale), &k);
 }
-
-#undef CAT2
-#undef CAT
-#undef FN
-#undef CTX
-#undef CHUNK

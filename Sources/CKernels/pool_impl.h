@@ -1,8 +1,5 @@
 // Template body, instantiated for float and double by pool.c through instantiate.h (T, S, MATH).
 // Each (image, channel) plane is pooled independently; planes are spread over threads.
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, S)
 
 typedef struct {
     const ck_pool2d_shape *s;
@@ -122,7 +119,3 @@ void FN(ck_avgpool2d_backward)(const ck_pool2d_shape *s, const T *gy, T *gx) {
     FN(pool_ctx) k = {s, NULL, gy, NULL, gx, NULL, NULL};
     ck_parallel_for(s->planes, pool_grain(s), FN(avgpool_bw_chunk), &k);
 }
-
-#undef CAT2
-#undef CAT
-#undef FN

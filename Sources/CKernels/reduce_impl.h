@@ -1,10 +1,5 @@
 // Template body, instantiated for float and double by reduce.c through instantiate.h (T, S, MATH).
 // Work is split over the `outer` index; when outer is 1 it is split over `inner` instead.
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, S)
-#define CTX(name) CAT(name##_ctx, S)
-#define CHUNK(name) CAT(name##_chunk, S)
 
 typedef struct {
     int op, log_space;
@@ -132,9 +127,3 @@ void FN(ck_logsumexp)(long outer, long r, long inner, const T *x, T *out) {
     long grain = REDUCE_GRAIN / (r > 0 ? r : 1);
     ck_parallel_for(outer * inner, grain > 0 ? grain : 1, CHUNK(logsumexp), &k);
 }
-
-#undef CAT2
-#undef CAT
-#undef FN
-#undef CTX
-#undef CHUNK
