@@ -32,7 +32,9 @@ static void CHUNK(unary)(void *c, long b, long e) {
     case CK_EXP: for (long i = b; i < e; i++) y[i] = MATH(exp)(x[i]); break;
     case CK_LOG: for (long i = b; i < e; i++) y[i] = MATH(log)(x[i]); break;
     case CK_SQRT: for (long i = b; i < e; i++) y[i] = MATH(sqrt)(x[i]); break;
-    case CK_RELU: for (long i = b; i < e; i++) y[i] = x[i] > 0 ? x[i] : (T)0; break;
+    case CK_RELU: // `x < 0 ? 0 : x`: NaN stays NaN (PyTorch), so the NaN guard sees it.
+        for (long i = b; i < e; i++) y[i] = x[i] < 0 ? (T)0 : x[i];
+        break;
     case CK_SIGMOID: for (long i = b; i < e; i++) y[i] = FN(sigmoid_value)(x[i]); break;
     case CK_TANH: for (long i = b; i < e; i++) y[i] = MATH(tanh)(x[i]); break;
     case CK_SOFTPLUS: for (long i = b; i < e; i++) y[i] = FN(softplus_value)(x[i]); break;
@@ -61,7 +63,7 @@ static void CHUNK(unary_bw)(void *c, long b, long e) {
         // will not vectorise; as a select it does (ResNet18: 6 % of a training step -> ~1 %).
         for (long i = b; i < e; i++) {
             const T gi = g[i], xi = x[i];
-            gx[i] = xi > 0 ? gi : (T)0;
+            gx[i] = xi <= 0 ? (T)0 : gi;  // NaN passes the gradient on, as PyTorch's does
         }
         break;
     case CK_SIGMOID: for (long i = b; i < e; i++) gx[i] = g[i] * y[i] * ((T)1 - y[i]); break;
@@ -86,8 +88,9 @@ static inline T FN(apply_binary)(int op, T a, T b) {
     case CK_SUB: return a - b;
     case CK_MUL: return a * b;
     case CK_DIV: return a / b;
-    case CK_MAXIMUM: return a >= b ? a : b;
-    case CK_MINIMUM: return a <= b ? a : b;
+    // A NaN on either side wins, as in PyTorch's maximum/minimum.
+    case CK_MAXIMUM: return (a >= b || a != a) ? a : b;
+    case CK_MINIMUM: return (a <= b || a != a) ? a : b;
     case CK_POW: return MATH(pow)(a, b);
     }
     return 0;

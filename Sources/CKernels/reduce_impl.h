@@ -114,8 +114,8 @@ static void CHUNK(logsumexp)(void *c, long b, long e) {
     for (long t = b; t < e; t++) {
         long o = t / inner, j = t % inner;
         const T *x = k->x + o * r * inner + j;
-        T m = x[0];
-        for (long i = 1; i < r; i++) if (x[i * inner] > m) m = x[i * inner];
+        T m = x[0];  // a NaN wins, so logsumexp of a line with a NaN is NaN (as in PyTorch)
+        for (long i = 1; i < r; i++) if (x[i * inner] > m || x[i * inner] != x[i * inner]) m = x[i * inner];
         if (!isfinite(m)) { k->out[t] = m; continue; }
         T sum = 0;
         for (long i = 0; i < r; i++) sum += MATH(exp)(x[i * inner] - m);
