@@ -14,7 +14,7 @@ public struct CLDTerms<Scalar: TensorScalar> {
     public let loss: Tensor<Scalar>
 }
 
-/// CLD, the confidence-based label-free discriminative loss (paper §3.2, DESIGN §3):
+/// CLD, the confidence-based label-free discriminative loss (Documentation/Method.md, "CLD"):
 ///
 ///     ω_ic  = exp δ(f_i, μ_c) / Σ_c' exp δ(f_i, μ_c')
 ///     L_cld = Σ_i Σ_c ω_ic ‖f_i − μ_c‖² / (σ² M C),   σ² = (1/C) Σ_c ‖μ_c − μ̄‖²
@@ -34,7 +34,7 @@ public struct CLDTerms<Scalar: TensorScalar> {
 /// - σ² in the graph makes L_cld invariant to a common scaling of features and centres and adds
 ///   a push of the centres apart; the centres' spread grew by 23–28 %. Detached, the loss is
 ///   smaller for smaller features, and descending it shrank features and centres together
-///   (σ² −7 to −13 %): the drift towards the dead-ReLU collapse DESIGN §3 describes. Clean
+///   (σ² −7 to −13 %): the drift towards the dead-ReLU collapse Method.md describes. Clean
 ///   accuracy was the same within one sample either way.
 /// - The gradient through ω changed σ², feature norms and accuracy by less than 1 %: ω is
 ///   nearly one-hot at the scale of real features. Keeping it costs nothing measurable, so the
@@ -56,7 +56,7 @@ public final class CLDLoss<Scalar: TensorScalar>: Module {
     public var featureCount: Int { centers.shape[1] }
 
     /// Centres drawn from N(0, centerScale²) per coordinate. Keep centerScale at the scale of
-    /// the features: N(0, 1) suits post-ReLU pooled features of a BatchNorm network (DESIGN §3:
+    /// the features: N(0, 1) suits post-ReLU pooled features of a BatchNorm network (Method.md:
     /// centres at 0.01 made σ² ≈ 0.01 and the first SGD steps blew up).
     public init(classCount: Int, featureCount: Int, similarity: CLDSimilarity<Scalar> = .negativeSquaredEuclidean,
                 gradientThroughConfidence: Bool = true, gradientThroughVariance: Bool = true,

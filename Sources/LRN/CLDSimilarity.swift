@@ -30,7 +30,7 @@ public struct CLDSimilarity<Scalar: TensorScalar>: CustomStringConvertible {
     }
 
     /// δ = −‖f − μ‖²: ω is then a softmax over negative squared distances, invariant to a
-    /// common shift of features and centres. The paper's metric and the default.
+    /// common shift of features and centres. The default; the paper only says "a metric".
     public static var negativeSquaredEuclidean: CLDSimilarity {
         CLDSimilarity(name: "negative squared Euclidean", kind: .negativeSquaredEuclidean)
     }

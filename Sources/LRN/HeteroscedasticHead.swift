@@ -13,7 +13,7 @@ public struct HeteroscedasticOutput<Scalar: TensorScalar> {
     public var covariance: Tensor<Scalar> { factor.covariance() }
 }
 
-/// HUM, the heteroscedastic uncertainty head (paper §3.1, made exact in DESIGN §3): it models
+/// HUM, the heteroscedastic uncertainty head (Documentation/Method.md, "HUM"): it models
 /// the logits of an input as Gaussian, logits ~ N(d(x), cov(x)), with d = FC1(f) and a full,
 /// input-dependent covariance factor from FC2(f), and predicts p'(x) = mean over S draws of
 /// softmax(logits_s / T).

@@ -67,7 +67,7 @@ public final class LRNModel<Backbone: FeatureExtractor>: Module {
     }
 
     /// Backbone and head parameters: everything but the CLD centres, for an optimiser that
-    /// gives the centres their own learning rate (DESIGN §3 names that as one way to keep
+    /// gives the centres their own learning rate (Method.md names that as one way to keep
     /// badly scaled centres from blowing up).
     public var networkParameters: [Tensor<Scalar>] { backbone.parameters + head.parameters }
 

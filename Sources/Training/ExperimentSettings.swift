@@ -15,7 +15,7 @@ extension DatasetKind {
 }
 
 /// Every setting of a run, resolved: the command line where given, else the protocol default
-/// of the data set (DESIGN §4), else the quick defaults of the built-in synthetic data set.
+/// of the data set (Documentation/Method.md, "Training protocol"), else the quick defaults of the built-in synthetic data set.
 public struct ExperimentSettings: Equatable, Sendable {
     public var dataset: DatasetKind
     /// The data folder; nil for the built-in synthetic RAF-DB.
