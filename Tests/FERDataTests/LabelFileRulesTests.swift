@@ -19,6 +19,7 @@ import Testing
         #expect(conflict.contains("list_patition_label.txt:4") && conflict.contains("list_patition_label.txt:1")
                 && conflict.contains("conflicting labels") && conflict.contains("5") && conflict.contains("2"), "\(conflict)")
         // A published noisy list follows the same rule.
+        folder.write("train_00001.jpg 5\ntrain_00002.jpg 1\ntest_0001.jpg 1\n", to: rafList)
         folder.write("train_00001.jpg 1\ntrain_00001.jpg 3\n", to: "noisy.txt")
         let noisy = errorMessage { _ = try RAFDB.load(root: root, trainingLabelList: folder.file("noisy.txt")) }
         #expect(noisy.contains("noisy.txt:2") && noisy.contains("noisy.txt:1") && noisy.contains("conflicting"), "\(noisy)")
