@@ -6,6 +6,8 @@ import Foundation
 /// to its face box. Expression codes 0–7 are the classes (Neutral, Happy, Sad, Surprise, Fear,
 /// Disgust, Anger, Contempt); 8–10 (none, uncertain, no face) are dropped, and with 7 classes
 /// Contempt (7) is dropped too. The validation set is the test set (500 images per class).
+/// Each image may be listed once per file, and its path must stay inside the image folder
+/// (`RelativeImagePath`).
 public enum AffectNet {
     public static let header = ["subDirectory_filePath", "face_x", "face_y", "face_width", "face_height",
                                 "facial_landmarks", "expression", "valence", "arousal"]

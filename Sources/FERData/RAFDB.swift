@@ -6,7 +6,8 @@ import Foundation
 ///     <root>/Image/aligned/train_00001_aligned.jpg
 ///
 /// Labels 1–7 in the file (Surprise, Fear, Disgust, Happiness, Sadness, Anger, Neutral) become
-/// 0–6. The split is the name's prefix (train_ / test_).
+/// 0–6. The split is the name's prefix (train_ / test_). Each image may be listed once: a
+/// repeated line is an error, whether its label agrees (duplicate) or not (conflict).
 public enum RAFDB {
     public static let labelFile = "EmoLabel/list_patition_label.txt"
     public static let imageDirectory = "Image/aligned"
