@@ -6,6 +6,8 @@ import Foundation
 /// to its face box. Expression codes 0–7 are the classes (Neutral, Happy, Sad, Surprise, Fear,
 /// Disgust, Anger, Contempt); 8–10 (none, uncertain, no face) are dropped, and with 7 classes
 /// Contempt (7) is dropped too. The validation set is the test set (500 images per class).
+/// Each image may be listed once per file, and its path must stay inside the image folder
+/// (`RelativeImagePath`).
 public enum AffectNet {
     public static let header = ["subDirectory_filePath", "face_x", "face_y", "face_width", "face_height",
                                 "facial_landmarks", "expression", "valence", "arousal"]
@@ -41,6 +43,7 @@ public enum AffectNet {
         let lines = TextFile.lines(try TextFile.read(path, what: "AffectNet label file"))
         try CSV.requireHeader(lines.first?.bytes, expected: header, file: path)
         var paths: [String] = [], labels: [Int] = [], boxes: [FaceBox?] = []
+        var firstListing: [String: (line: Int, expression: Int)] = [:]
         for (number, line) in lines.dropFirst() where !line.isEmpty {
             let fields = CSV.fields(line)
             let text = TextFile.string(line)
@@ -54,12 +57,26 @@ public enum AffectNet {
             guard (0...10).contains(expression) else {
                 throw FERDataError.labelOutOfRange(file: path, line: number, label: expression, validRange: 0...10)
             }
+            let listed = TextFile.string(fields[0]).trimmingCharacters(in: .whitespaces)
+            guard !listed.isEmpty else {
+                throw FERDataError.malformedLine(file: path, line: number, text: String(text.prefix(160)),
+                                                 expected: "an image path in the first field")
+            }
+            guard let relative = RelativeImagePath.resolved(listed) else {
+                throw FERDataError.pathOutsideFolder(file: path, line: number, path: listed, folder: imagesRoot)
+            }
+            // Checked before dropping codes 8–10: an image listed twice is an error whatever its codes.
+            if let first = firstListing[relative] {
+                throw FERDataError.repeatedImage(file: path, image: listed, firstLine: first.line,
+                                                 firstLabel: "expression \(first.expression)", line: number,
+                                                 label: "expression \(expression)")
+            }
+            firstListing[relative] = (number, expression)
             guard expression < classNames.count else { continue }  // 8–10, or contempt in 7-class mode
             guard width > 0, height > 0 else {
                 throw FERDataError.malformedLine(file: path, line: number, text: String(text.prefix(160)),
                                                  expected: "a face box with positive width and height")
             }
-            let relative = TextFile.string(fields[0]).trimmingCharacters(in: .whitespaces)
             let imagePath = (imagesRoot as NSString).appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: imagePath) else {
                 throw FERDataError.missingImage(listedIn: path, line: number, imagePath: imagePath)

@@ -17,13 +17,20 @@ public enum FERDataError: Error, CustomStringConvertible, Equatable {
     case invalidValue(String)
     case unknownClassName(name: String, in: String, known: [String])
     case emptyDataset(String)
+    case imageTooLarge(path: String, width: Int, height: Int)
+    /// The same image on two lines of a label file; `firstLabel == label` is an exact duplicate.
+    case repeatedImage(file: String, image: String, firstLine: Int, firstLabel: String, line: Int, label: String)
+    case pathOutsideFolder(file: String, line: Int, path: String, folder: String)
+    case unknownUsage(file: String, line: Int, usage: String, accepted: [String])
+    case misalignedRow(file: String, line: Int, reason: String)
+    case tooFewClasses(path: String, found: [String])
 
     public var description: String {
         switch self {
         case let .missingDirectory(path, what):
-            return "\(what) not found: no directory at \(path)"
+            return Self.notUTF8(path, what: what) ?? "\(what) not found: no directory at \(path)"
         case let .missingFile(path, what):
-            return "\(what) not found: no file at \(path)"
+            return Self.notUTF8(path, what: what) ?? "\(what) not found: no file at \(path)"
         case let .unreadableFile(path, reason):
             return "cannot read \(path): \(reason)"
         case let .malformedLine(file, line, text, expected):
@@ -31,7 +38,7 @@ public enum FERDataError: Error, CustomStringConvertible, Equatable {
         case let .labelOutOfRange(file, line, label, range):
             return "\(file):\(line): label \(label) out of range; expected \(range.lowerBound)...\(range.upperBound)"
         case let .missingImage(listedIn, line, imagePath):
-            return "\(listedIn):\(line): listed image is missing: no file at \(imagePath)"
+            return "\(listedIn):\(line): " + (Self.notUTF8(imagePath, what: "listed image") ?? "listed image is missing: no file at \(imagePath)")
         case let .corruptImage(path, reason):
             return "corrupt or truncated image \(path): \(reason)"
         case let .unsupportedImage(path, reason):
@@ -54,6 +61,35 @@ public enum FERDataError: Error, CustomStringConvertible, Equatable {
             return "unknown class name \"\(name)\" in \"\(context)\"; known classes: \(known.joined(separator: ", "))"
         case let .emptyDataset(message):
             return message
+        case let .imageTooLarge(path, width, height):
+            return "image too large: \(path) claims \(width)x\(height) pixels; the limit is \(ImageCodec.maximumSide) pixels per side "
+                + "and \(ImageCodec.maximumPixels) pixels in all (ImageCodec.maximumSide, ImageCodec.maximumPixels)"
+        case let .repeatedImage(file, image, firstLine, firstLabel, line, label):
+            if firstLabel == label {
+                return "\(file):\(line): duplicate entry for \(image) (\(label)), already at \(file):\(firstLine); "
+                    + "each image must be listed once: remove one of the two lines"
+            }
+            return "\(file):\(line): conflicting labels for \(image): \(file):\(firstLine) says \(firstLabel), "
+                + "\(file):\(line) says \(label); keep the right one"
+        case let .pathOutsideFolder(file, line, path, folder):
+            return "\(file):\(line): image path \"\(path)\" leads outside the image folder \(folder); "
+                + "expected a relative path inside it (no leading /, no .. above it)"
+        case let .unknownUsage(file, line, usage, accepted):
+            return "\(file):\(line): unknown Usage \"\(usage)\"; expected one of \(accepted.joined(separator: ", "))"
+        case let .misalignedRow(file, line, reason):
+            return "\(file):\(line): \(reason)"
+        case let .tooFewClasses(path, found):
+            return "at least 2 class folders expected in \(path); found \(found.count)"
+                + (found.isEmpty ? "" : ": \(found.joined(separator: ", "))")
         }
+    }
+
+    /// Swift holds paths as Unicode text: bytes that are not valid UTF-8 (in a file name, an
+    /// argument or a label file) arrive as U+FFFD and can no longer name the file on disk. Said
+    /// so instead of "not found", since the file may well exist.
+    static func notUTF8(_ path: String, what: String) -> String? {
+        guard path.unicodeScalars.contains("\u{FFFD}") else { return nil }
+        return "cannot open \(what) \(path): it contains U+FFFD, which replaces bytes that are not valid UTF-8; "
+            + "a file or folder whose name is not valid UTF-8 cannot be opened (paths are UTF-8 text here): rename it"
     }
 }

@@ -12,12 +12,16 @@ import Foundation
 /// (neutral before happiness before … contempt).
 ///
 /// Split by Usage: Training is the training set; the test set is PrivateTest by default
-/// (PublicTest is FER2013's validation set), or whichever usages `testUsages` names.
+/// (PublicTest is FER2013's validation set), or whichever usages `testUsages` names. Any other
+/// Usage is an error, and so is a vote row whose "Image name" does not fit its row or repeats
+/// an earlier one (see `FERPlusImageNames`).
 public enum FERPlus {
     public static let pixelsHeader = ["emotion", "pixels", "Usage"]
     public static let votesHeader = ["Usage", "Image name", "neutral", "happiness", "surprise", "sadness", "anger",
                                      "disgust", "fear", "contempt", "unknown", "NF"]
     public static let side = 48
+    /// The Usage values of both files; any other value is an error (it used to drop the row).
+    public static let usages = ["Training", "PublicTest", "PrivateTest"]
 
     /// The label by majority vote over the ten vote columns, nil when the row is dropped.
     public static func majorityLabel(votes: [Int]) -> Int? {
@@ -29,6 +33,10 @@ public enum FERPlus {
 
     public static func load(root: String, testUsages: Set<String> = ["PrivateTest"])
         throws -> (train: GreyImageDataset, test: GreyImageDataset) {
+        for usage in testUsages.sorted() where !usages.dropFirst().contains(usage) {
+            throw FERDataError.invalidValue(
+                "unknown FERPlus test usage \"\(usage)\"; expected one or both of \(usages.dropFirst().joined(separator: ", "))")
+        }
         try TextFile.requireDirectory(root, what: "FERPlus data folder")
         let pixelsPath = (root as NSString).appendingPathComponent("fer2013.csv")
         let votesPath = (root as NSString).appendingPathComponent("fer2013new.csv")
@@ -45,7 +53,8 @@ public enum FERPlus {
 
         var train = Builder(), test = Builder()
         let imageSize = side * side
-        for (pixelRow, voteRow) in zip(pixelRows, voteRows) {
+        var names = FERPlusImageNames(votesPath: votesPath)
+        for (row, (pixelRow, voteRow)) in zip(pixelRows, voteRows).enumerated() {
             let voteFields = CSV.fields(voteRow.bytes)
             let votes = voteFields.count == 12 ? voteFields[2...].compactMap { CSV.int($0) } : []
             guard votes.count == 10, votes.allSatisfy({ $0 >= 0 }) else {
@@ -61,10 +70,18 @@ public enum FERPlus {
             }
             let usage = TextFile.string(pixelFields[2]).trimmingCharacters(in: .whitespaces)
             let voteUsage = TextFile.string(voteFields[0]).trimmingCharacters(in: .whitespaces)
+            guard usages.contains(usage) else {
+                throw FERDataError.unknownUsage(file: pixelsPath, line: pixelRow.number, usage: usage, accepted: usages)
+            }
+            guard usages.contains(voteUsage) else {
+                throw FERDataError.unknownUsage(file: votesPath, line: voteRow.number, usage: voteUsage, accepted: usages)
+            }
             guard usage == voteUsage else {
                 throw FERDataError.invalidValue(
                     "\(pixelsPath):\(pixelRow.number) has Usage \(usage) but \(votesPath):\(voteRow.number) has \(voteUsage); the files are not aligned row by row")
             }
+            try names.check(name: TextFile.string(voteFields[1]).trimmingCharacters(in: .whitespaces), votes: votes, row: row,
+                            line: voteRow.number, pixelsSource: "\(pixelsPath):\(pixelRow.number)")
             let isTrain = usage == "Training"
             guard isTrain || testUsages.contains(usage) else { continue }
             guard let label = majorityLabel(votes: votes) else { continue }

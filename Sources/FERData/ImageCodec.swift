@@ -26,6 +26,19 @@ public enum ImageFormat: String, Sendable {
 /// Decoding (JPEG through libjpeg-turbo, PNG through libpng's simplified API) to 8-bit RGB, and
 /// encoding RGB back (for the generated data set and test fixtures). Every failure names the file.
 public enum ImageCodec {
+    /// The largest width or height accepted when decoding, checked from the file's header before
+    /// any pixel buffer is allocated: a few bytes of header could otherwise ask for gigabytes.
+    public static let maximumSide = 16_384
+    /// The largest pixel count accepted when decoding (64 Mpx, 8192 x 8192: 192 MiB as RGB).
+    public static let maximumPixels = 8192 * 8192
+
+    /// Throws `imageTooLarge` for a header size over the limits.
+    static func checkSize(width: Int, height: Int, path: String) throws {
+        guard width <= maximumSide, height <= maximumSide, width * height <= maximumPixels else {
+            throw FERDataError.imageTooLarge(path: path, width: width, height: height)
+        }
+    }
+
     /// Reads and decodes an image file, whatever its format; grey and palette images come back as RGB.
     public static func load(path: String) throws -> RGBImage {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -78,6 +91,7 @@ public enum ImageCodec {
         guard width > 0, height > 0 else {
             throw FERDataError.corruptImage(path: path, reason: "JPEG header gives size \(width)x\(height)")
         }
+        try checkSize(width: Int(width), height: Int(height), path: path)
         var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * 3)
         // Warnings (a truncated file, "premature end of data") also return -1: a truncated
         // face would otherwise train as a half-grey image.
@@ -142,6 +156,12 @@ public enum ImageCodec {
         // (transparent parts composed onto black).
         image.format = UInt32(PNG_FORMAT_RGB)
         let width = Int(image.width), height = Int(image.height)
+        do {
+            try checkSize(width: width, height: height, path: path)
+        } catch {
+            png_image_free(&image)
+            throw error
+        }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let finished = pixels.withUnsafeMutableBufferPointer { dst in
             png_image_finish_read(&image, nil, dst.baseAddress, 0, nil)

@@ -6,7 +6,8 @@ import Foundation
 ///     <root>/Image/aligned/train_00001_aligned.jpg
 ///
 /// Labels 1–7 in the file (Surprise, Fear, Disgust, Happiness, Sadness, Anger, Neutral) become
-/// 0–6. The split is the name's prefix (train_ / test_).
+/// 0–6. The split is the name's prefix (train_ / test_). Each image may be listed once: a
+/// repeated line is an error, whether its label agrees (duplicate) or not (conflict).
 public enum RAFDB {
     public static let labelFile = "EmoLabel/list_patition_label.txt"
     public static let imageDirectory = "Image/aligned"
@@ -43,6 +44,7 @@ public enum RAFDB {
     static func readList(_ listPath: String, root: String) throws -> [Entry] {
         let bytes = try TextFile.read(listPath, what: "RAF-DB label file")
         var entries: [Entry] = []
+        var firstListing: [String: (line: Int, label: Int)] = [:]
         let expected = "\"<train_NNNNN.jpg|test_NNNN.jpg> <label 1-7>\""
         for (number, line) in TextFile.lines(bytes) {
             let text = TextFile.string(line)
@@ -53,13 +55,20 @@ public enum RAFDB {
             }
             let name = String(parts[0])
             let isTrain = name.hasPrefix("train_")
-            guard isTrain || name.hasPrefix("test_") else {
+            // A plain file name: the image path is built from it, so no "/" may lead elsewhere.
+            guard isTrain || name.hasPrefix("test_"), !name.contains("/") else {
                 throw FERDataError.malformedLine(file: listPath, line: number, text: text, expected: expected)
             }
             guard (1...7).contains(label) else {
                 throw FERDataError.labelOutOfRange(file: listPath, line: number, label: label, validRange: 1...7)
             }
             let path = imagePath(root: root, listedName: name)
+            // Keyed by image path: "train_00001.jpg" and "train_00001.png" name the same image.
+            if let first = firstListing[path] {
+                throw FERDataError.repeatedImage(file: listPath, image: name, firstLine: first.line, firstLabel: "label \(first.label)",
+                                                 line: number, label: "label \(label)")
+            }
+            firstListing[path] = (number, label)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw FERDataError.missingImage(listedIn: listPath, line: number, imagePath: path)
             }

@@ -94,12 +94,12 @@ import Testing
         let folder = TemporaryFolder()
         let root = Layouts.ferPlus(folder)
         folder.write([Layouts.ferHeader, "0,1 2 3,Training"].joined(separator: "\n"), to: "ferplus/fer2013.csv")
-        folder.write([Layouts.ferPlusHeader, "Training,a.png,9,0,0,0,0,0,0,0,0,0"].joined(separator: "\n"), to: "ferplus/fer2013new.csv")
+        folder.write([Layouts.ferPlusHeader, "Training,fer0000000.png,9,0,0,0,0,0,0,0,0,0"].joined(separator: "\n"), to: "ferplus/fer2013new.csv")
         let pixels = errorMessage { _ = try FERPlus.load(root: root) }
         #expect(pixels.contains("fer2013.csv:2") && pixels.contains("2304"), "\(pixels)")
-        folder.write([Layouts.ferPlusHeader, "Training,a.png,9,0,x,0,0,0,0,0,0,0"].joined(separator: "\n"), to: "ferplus/fer2013new.csv")
+        folder.write([Layouts.ferPlusHeader, "Training,fer0000000.png,9,0,x,0,0,0,0,0,0,0"].joined(separator: "\n"), to: "ferplus/fer2013new.csv")
         let votes = errorMessage { _ = try FERPlus.load(root: root) }
-        #expect(votes.contains("fer2013new.csv:2") && votes.contains("Training,a.png,9,0,x"), "\(votes)")
+        #expect(votes.contains("fer2013new.csv:2") && votes.contains("Training,fer0000000.png,9,0,x"), "\(votes)")
         folder.write([Layouts.ferPlusHeader].joined(separator: "\n"), to: "ferplus/fer2013new.csv")
         #expect(errorMessage { _ = try FERPlus.load(root: root) }.contains("has 1 data rows"))
         folder.write([Layouts.affectNetHeader, "101/a.jpg,5,4,ten,8,,1,0,0"].joined(separator: "\n"), to: "an/training.csv")
