@@ -49,6 +49,8 @@ public struct ExperimentSettings: Equatable, Sendable {
     public var pretrained: String?
     public var output: String
     public var resume: Bool
+    /// Start afresh over an earlier run's checkpoint or results in `output` (`--overwrite`).
+    public var overwrite: Bool = false
     public var threads: Int?
 
     public var usesBuiltInData: Bool { dataPath == nil }
@@ -94,6 +96,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             pretrained: o.pretrained,
             output: o.output ?? (builtIn ? "runs/built-in-rafdb" : "runs/\(dataset.rawValue)"),
             resume: o.resume,
+            overwrite: o.overwrite,
             threads: o.threads)
     }
 

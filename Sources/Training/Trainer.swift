@@ -10,11 +10,13 @@ public struct TrainerConfiguration {
     public var seed: UInt64
     /// Written after every epoch; nil for none.
     public var checkpointURL: URL?
-    /// Continue from `checkpointURL` when it exists.
+    /// Continue from `checkpointURL`, which must exist.
     public var resume: Bool
-    /// Stop training when the loss is not finite.
+    /// Start afresh even though `checkpointURL` holds an earlier run's checkpoint (replaced after
+    /// the first epoch). Without it, or `resume`, an existing checkpoint stops the run before it starts.
+    public var overwrite: Bool
     public init(name: String, epochs: Int, batchSize: Int, schedule: StepSchedule, seed: UInt64,
-                checkpointURL: URL? = nil, resume: Bool = false) {
+                checkpointURL: URL? = nil, resume: Bool = false, overwrite: Bool = false) {
         self.name = name
         self.epochs = epochs
         self.batchSize = batchSize
@@ -22,6 +24,7 @@ public struct TrainerConfiguration {
         self.seed = seed
         self.checkpointURL = checkpointURL
         self.resume = resume
+        self.overwrite = overwrite
     }
 }
 
@@ -40,6 +43,9 @@ public final class Trainer<Model: TrainableModel> {
     public var noiseMatrix: [[Int]]?
 
     public private(set) var history: [EpochRecord] = []
+    /// Whether `checkpointURL` holds this run's state (written by it, or the one it resumed from):
+    /// only then is it offered as the last good checkpoint when the loss turns NaN.
+    private var checkpointIsThisRuns = false
     public private(set) var lastConfusion: ConfusionMatrix
 
     public init(model: Model, optimizer: TrainingOptimizer, data: EpochDataSource,
@@ -70,12 +76,20 @@ public final class Trainer<Model: TrainableModel> {
     /// Trains to `configuration.epochs` (from the checkpoint's epoch when resuming) and returns the results.
     public func run() throws -> RunResult {
         var startEpoch = 1
-        if configuration.resume, let url = configuration.checkpointURL, FileManager.default.fileExists(atPath: url.path) {
-            startEpoch = try restore(from: url) + 1
-            progress.message("Resuming \(configuration.name) from \(url.path) after epoch \(startEpoch - 1).")
+        if let url = configuration.checkpointURL {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            let folder = url.deletingLastPathComponent().path
+            if configuration.resume {
+                guard exists else { throw TrainingError.nothingToResume(folder: folder, expected: url.lastPathComponent) }
+                startEpoch = try restore(from: url) + 1
+                checkpointIsThisRuns = true
+                progress.message("Resuming \(configuration.name) from \(url.path) after epoch \(startEpoch - 1).")
+            } else if exists && !configuration.overwrite {
+                throw TrainingError.existingRun(folder: folder, file: url.lastPathComponent)
+            }
         }
         if startEpoch > configuration.epochs, !history.isEmpty {
-            progress.message("\(configuration.name): the checkpoint already holds \(history.count) epochs; nothing to train.")
+            progress.message("\(configuration.name): the checkpoint already holds \(history.count) epochs; nothing to train, evaluating it again.")
             try evaluate(epoch: startEpoch - 1)
         }
         for epoch in startEpoch...max(startEpoch, configuration.epochs) where epoch <= configuration.epochs {
@@ -83,6 +97,7 @@ public final class Trainer<Model: TrainableModel> {
             history.append(record)
             if let url = configuration.checkpointURL {
                 try checkpoint(completedEpochs: epoch).write(to: url)
+                checkpointIsThisRuns = true
             }
             try onEpochEnd?(record)
         }
@@ -101,6 +116,10 @@ public final class Trainer<Model: TrainableModel> {
     /// Loads the checkpoint after checking it belongs to this run; returns its epoch.
     func restore(from url: URL) throws -> Int {
         let saved = try TrainingCheckpoint.read(from: url)
+        // Checked first: extending a run is fine, silently reporting more epochs than asked is not.
+        guard saved.completedEpochs <= configuration.epochs else {
+            throw TrainingError.checkpointBeyondEpochs(path: url.path, completed: saved.completedEpochs, requested: configuration.epochs)
+        }
         var differences = fullFingerprint.differences(from: saved.fingerprint)
         if saved.seed != configuration.seed && !differences.contains(where: { $0.hasPrefix("seed:") }) {
             differences.append("seed: checkpoint \(saved.seed), this run \(configuration.seed)")
@@ -139,8 +158,10 @@ public final class Trainer<Model: TrainableModel> {
             let loss = step.loss.scalar
             guard loss.isFinite else {
                 progress.finish()
-                let kept = configuration.checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
-                throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss, lastGoodCheckpoint: kept)
+                let existing = configuration.checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
+                throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss,
+                                                  lastGoodCheckpoint: checkpointIsThisRuns ? existing : nil,
+                                                  unrelatedCheckpoint: checkpointIsThisRuns ? nil : existing)
             }
             step.loss.backward()
             optimizer.step()
