@@ -148,6 +148,7 @@ public final class Trainer<Model: TrainableModel> {
         model.isTraining = true
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)
         let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
+        ResidentMemory.resetPeak()
         let start = Date()
         var seen = 0, correct = 0, lossSum = 0.0, batchIndex = 0
         let label = "\(configuration.name) epoch \(epoch)/\(configuration.epochs)"
@@ -178,8 +179,10 @@ public final class Trainer<Model: TrainableModel> {
         let test = try evaluate(epoch: epoch)
         let record = EpochRecord(epoch: epoch, learningRate: learningRate, trainLoss: lossSum / Double(seen),
                                  trainAccuracy: Double(correct) / Double(seen), testAccuracy: test.accuracy,
-                                 testMeanClassAccuracy: test.meanClassAccuracy, seconds: Date().timeIntervalSince(start))
-        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(Float(learningRate)), \(formatDuration(record.seconds))")
+                                 testMeanClassAccuracy: test.meanClassAccuracy, seconds: Date().timeIntervalSince(start),
+                                 peakResidentMegabytes: ResidentMemory.peakMegabytes())
+        let memory = record.peakResidentMegabytes.map { ", peak RSS \(fixed($0, decimals: 0)) MB" } ?? ""
+        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(Float(learningRate)), \(formatDuration(record.seconds))\(memory)")
         return record
     }
 
