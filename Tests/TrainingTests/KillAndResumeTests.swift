@@ -10,16 +10,16 @@ import Testing
 /// (Sources/Layers/SafeTensors/WriteFaultInjection.swift).
 @Suite("Kill and resume (real processes)", .serialized)
 struct KillAndResumeTests {
-    /// Example-RAFDB beside this test bundle, refused when older than the modules it is built from.
-    static func executable() throws -> URL {
+    /// An example beside this test bundle, refused when older than the modules it is built from.
+    static func executable(_ name: String = "Example-RAFDB") throws -> URL {
         let bundle = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         let directory = bundle.deletingLastPathComponent()
-        let url = directory.appendingPathComponent("Example-RAFDB")
+        let url = directory.appendingPathComponent(name)
         let modified = { (path: String) in (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil }
         guard let built = modified(url.path) else {
             throw TrainingError.io("\(url.path) is missing: run `swift build --build-tests` before `swift test` (as .ci/run does)")
         }
-        for module in ["Autodiff", "Layers", "LRN", "FERData", "Training", "Example_RAFDB"] {
+        for module in ["Autodiff", "Layers", "LRN", "FERData", "Training", name.replacingOccurrences(of: "-", with: "_")] {
             let folder = directory.appendingPathComponent("\(module).build").path
             for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".o") {
                 if let date = modified(folder + "/" + file), date > built {
@@ -37,9 +37,10 @@ struct KillAndResumeTests {
     }
 
     /// Runs the example to its end (or its kill); `killWhen` sends SIGKILL once the output contains that text.
-    static func run(_ arguments: [String], environment: [String: String] = [:], killWhen text: String? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], example: String = "Example-RAFDB", environment: [String: String] = [:],
+                    killWhen text: String? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try executable(example)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("kill-resume-\(UUID().uuidString).log")
@@ -56,7 +57,7 @@ struct KillAndResumeTests {
             }
             guard Date() < deadline else {
                 kill(process.processIdentifier, SIGKILL)
-                throw TrainingError.io("Example-RAFDB \(arguments) did not finish within 120 s")
+                throw TrainingError.io("\(example) \(arguments) did not finish within 120 s")
             }
             usleep(20_000)
         }
