@@ -4,30 +4,21 @@ import Testing
 @testable import Training
 
 /// Real processes killed with SIGKILL at several points, then resumed: the final checkpoint must
-/// equal an uninterrupted run's bit for bit. The child is the Example-RAFDB executable that
-/// `swift build --build-tests` builds beside this test bundle (.ci/run does so before
-/// `swift test`); kills inside the checkpoint write use the test-only LRN_TEST_KILL_IN_WRITE
-/// (Sources/Layers/SafeTensors/WriteFaultInjection.swift).
-@Suite("Kill and resume (real processes)", .serialized)
+/// equal an uninterrupted run's bit for bit. Each child process is this test bundle itself,
+/// running only `trainingChild` (enabled by LRN_KILL_RESUME_CHILD), which does what Example-RAFDB
+/// does with the same arguments, so the child is always built from the current sources. Kills
+/// inside the checkpoint write use the test-only LRN_TEST_KILL_IN_WRITE
+/// (Sources/Layers/SafeTensors/WriteFaultInjection.swift). Linux only (/proc/self/exe).
+@Suite("Kill and resume (real processes)", .serialized, .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/exe")))
 struct KillAndResumeTests {
-    /// An example beside this test bundle, refused when older than the modules it is built from.
-    static func executable(_ name: String = "Example-RAFDB") throws -> URL {
-        let bundle = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        let directory = bundle.deletingLastPathComponent()
-        let url = directory.appendingPathComponent(name)
-        let modified = { (path: String) in (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil }
-        guard let built = modified(url.path) else {
-            throw TrainingError.io("\(url.path) is missing: run `swift build --build-tests` before `swift test` (as .ci/run does)")
-        }
-        for module in ["Autodiff", "Layers", "LRN", "FERData", "Training", name.replacingOccurrences(of: "-", with: "_")] {
-            let folder = directory.appendingPathComponent("\(module).build").path
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".o") {
-                if let date = modified(folder + "/" + file), date > built {
-                    throw TrainingError.io("\(url.path) is older than \(folder)/\(file): run `swift build --build-tests` before `swift test` (as .ci/run does)")
-                }
-            }
-        }
-        return url
+    static let childVariable = "LRN_KILL_RESUME_CHILD"
+
+    @Test("the child process of the other tests: Example-RAFDB's run with the arguments in LRN_KILL_RESUME_CHILD",
+          .enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil))
+    func trainingChild() throws {
+        let arguments = ProcessInfo.processInfo.environment[Self.childVariable]!.components(separatedBy: "\u{1F}")
+        let settings = try ExperimentSettings.resolve(try ExperimentOptions.parse(arguments), dataset: .rafDB)
+        try ExperimentRunner.run(settings, build: ModelFactory.build)
     }
 
     struct Outcome {
@@ -37,12 +28,13 @@ struct KillAndResumeTests {
     }
 
     /// Runs the example to its end (or its kill); `killWhen` sends SIGKILL once the output contains that text.
-    static func run(_ arguments: [String], example: String = "Example-RAFDB", environment: [String: String] = [:],
-                    killWhen text: String? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], environment: [String: String] = [:], killWhen text: String? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = try executable(example)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        process.arguments = ["--testing-library", "swift-testing", "--filter", "KillAndResumeTests/trainingChild"]
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(environment) { $1 }
+            .merging([childVariable: arguments.joined(separator: "\u{1F}")]) { $1 }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("kill-resume-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -57,7 +49,7 @@ struct KillAndResumeTests {
             }
             guard Date() < deadline else {
                 kill(process.processIdentifier, SIGKILL)
-                throw TrainingError.io("\(example) \(arguments) did not finish within 120 s")
+                throw TrainingError.io("the training child \(arguments) did not finish within 120 s")
             }
             usleep(20_000)
         }
