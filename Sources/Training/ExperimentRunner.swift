@@ -91,10 +91,7 @@ public enum ExperimentRunner {
         let model = built.model
         for note in built.notes { progress.message(note) }
         let optimizer = try settings.makeOptimizer(parameters: model.parameters)
-        let configuration = TrainerConfiguration(
-            name: method.rawValue, epochs: settings.epochs, batchSize: settings.batchSize,
-            schedule: StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor),
-            seed: settings.seed, checkpointURL: RunPreflight.checkpointURL(in: folder), resume: resume, overwrite: settings.overwrite)
+        let configuration = trainerConfiguration(method: method, settings: settings, resume: resume)
         let trainer = Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,
                               fingerprint: settings.fingerprint(for: method), progress: progress)
         trainer.noiseMatrix = noiseMatrix
@@ -103,6 +100,15 @@ public enum ExperimentRunner {
         try Reports.write(result, to: folder)
         progress.message(result.confusion.formattedTable())
         return result
+    }
+
+    /// How `method` of `settings` trains (also what the preflight compares with a checkpoint).
+    static func trainerConfiguration(method: Method, settings: ExperimentSettings, resume: Bool) -> TrainerConfiguration {
+        TrainerConfiguration(
+            name: method.rawValue, epochs: settings.epochs, batchSize: settings.batchSize,
+            schedule: StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor),
+            seed: settings.seed, checkpointURL: RunPreflight.checkpointURL(in: settings.runFolder(for: method)), resume: resume,
+            overwrite: settings.overwrite)
     }
 
     static func noiseMode(_ settings: ExperimentSettings, classNames: [String]) throws -> FERData.NoiseMode {

@@ -48,7 +48,9 @@ public enum RunPreflight {
     /// Decides, for each method, whether it resumes; refuses to start over an earlier run's
     /// checkpoint or results without `--resume` or `--overwrite`, refuses `--resume` when no
     /// method has a checkpoint, and reads each checkpoint to be resumed (readable, finite,
-    /// no more epochs than `--epochs`). Returns the methods that resume.
+    /// no more epochs than `--epochs`, the same settings as far as they are known before a
+    /// model is built), so that a second method's checkpoint is not found wrong only after the
+    /// first method trained. Returns the methods that resume.
     public static func checkRunFolders(_ settings: ExperimentSettings) throws -> Set<Method> {
         try checkOutputFolder(settings.output)
         if let pretrained = settings.pretrained { try checkPretrained(pretrained) }
@@ -70,11 +72,17 @@ public enum RunPreflight {
         guard !resuming.isEmpty else {
             throw TrainingError.nothingToResume(folder: settings.output, expected: checkpoints.map { relative($0.url) }.joined(separator: " or "))
         }
-        for (_, url) in resuming {
+        for (method, url) in resuming {
             let saved = try TrainingCheckpoint.read(from: url)
             guard saved.completedEpochs <= settings.epochs else {
                 throw TrainingError.checkpointBeyondEpochs(path: url.path, completed: saved.completedEpochs, requested: settings.epochs)
             }
+            // The model's own entries (architecture, parameter count, classes) are the Trainer's to check.
+            let known = settings.fingerprint(for: method).entries.merging(
+                ExperimentRunner.trainerConfiguration(method: method, settings: settings, resume: true).fingerprintEntries) { $1 }
+            let comparable = RunFingerprint(saved.fingerprint.entries.filter { known[$0.key] != nil })
+            let differences = RunFingerprint(known).differences(from: comparable)
+            guard differences.isEmpty else { throw TrainingError.incompatibleCheckpoint(path: url.path, differences: differences) }
         }
         return Set(resuming.map(\.method))
     }

@@ -26,6 +26,13 @@ public struct TrainerConfiguration {
         self.resume = resume
         self.overwrite = overwrite
     }
+
+    /// The checkpoint fingerprint's entries that come from the configuration alone (known before a model exists).
+    public var fingerprintEntries: [String: String] {
+        ["batch_size": String(batchSize),
+         "seed": String(seed),
+         "schedule": "lr \(schedule.baseLearningRate) ×\(schedule.gamma) every \(schedule.stepSize) epochs"]
+    }
 }
 
 /// The loop shared by every example: train an epoch, evaluate on the test set, record the
@@ -63,15 +70,13 @@ public final class Trainer<Model: TrainableModel> {
     /// The fingerprint the checkpoint records: the caller's settings plus the model's own
     /// description and parameter count, so a different architecture is named as such.
     var fullFingerprint: RunFingerprint {
-        var entries = fingerprint.entries
+        var entries = fingerprint.entries.merging(configuration.fingerprintEntries) { $1 }
         entries["model"] = model.architectureSummary
         entries["model.parameter_count"] = String(model.parameterCount)
-        entries["batch_size"] = String(configuration.batchSize)
-        entries["seed"] = String(configuration.seed)
-        entries["schedule"] = "lr \(configuration.schedule.baseLearningRate) ×\(configuration.schedule.gamma) every \(configuration.schedule.stepSize) epochs"
         entries["classes"] = data.classNames.joined(separator: ",")
         return RunFingerprint(entries)
     }
+
 
     /// Trains to `configuration.epochs` (from the checkpoint's epoch when resuming) and returns the results.
     public func run() throws -> RunResult {

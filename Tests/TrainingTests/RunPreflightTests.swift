@@ -46,6 +46,20 @@ struct RunPreflightTests {
         #expect(failure { _ = try ExperimentOptions.parse(["--resume", "--overwrite"]) } != "(no error)")
     }
 
+    @Test("--resume of two methods, the second's checkpoint from other settings: refused before the first trains")
+    func secondCheckpointCheckedFirst() throws {
+        let root = try RunnerTests.fixtureRoot()
+        let output = try temporaryFolder("preflight-second").path
+        _ = try quickRun(root, output, ["--method", "ce,hum+cld"])
+        let url = URL(fileURLWithPath: output + "/hum-cld/checkpoint.safetensors")
+        var other = try TrainingCheckpoint.read(from: url)
+        other.fingerprint.entries["lambda"] = "0.5"
+        try other.write(to: url)
+        let message = failure { _ = try quickRun(root, output, ["--method", "ce,hum+cld", "--epochs", "2", "--resume"]) }
+        #expect(message.contains("checkpoint \(url.path) was written by a different model or configuration") && message.contains("lambda: checkpoint 0.5, this run 1.0"), "\(message)")
+        #expect(try TrainingCheckpoint.read(from: URL(fileURLWithPath: output + "/ce/checkpoint.safetensors")).completedEpochs == 1)
+    }
+
     @Test("--resume into a folder without any checkpoint is an error naming the folder and the expected file")
     func resumeNothing() throws {
         let output = try temporaryFolder("preflight-nothing").path
