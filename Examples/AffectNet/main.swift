@@ -7,7 +7,7 @@ struct ExampleAffectNet: ParsableCommand {
         commandName: "Example-AffectNet",
         abstract: "Train LRN (or any objective) on AffectNet with the paper's protocol.",
         discussion: """
-        --data is the folder holding training.csv and validation.csv (and the image folders they \
+        --data (required) is the folder holding training.csv and validation.csv (and the image folders they \
         name). The validation set (500 images per class) is the test set. The paper's protocol: \
         ResNet18, 112×112, Adam lr 1e-4 ×0.1 every 10 epochs, class-balanced batches of 64 (every \
         class in every batch), S = 1000, T = 0.7, λ₁ = 1.
@@ -19,7 +19,7 @@ struct ExampleAffectNet: ParsableCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    @Option(help: "7 (without contempt) or 8 classes.")
+    @Option(parsing: .unconditional, help: "7 (without contempt) or 8 classes.")
     var classes: Int = 8
 
     mutating func validate() throws {

@@ -7,7 +7,7 @@ struct ExampleImageFolder: ParsableCommand {
         commandName: "Example-ImageFolder",
         abstract: "Train the baseline and LRN on your own images, one folder per class.",
         discussion: """
-        --data is a folder laid out as train/<class>/*.jpg|png and test/<class>/*.jpg|png; the \
+        --data (required) is a folder laid out as train/<class>/*.jpg|png and test/<class>/*.jpg|png; the \
         classes are the sorted folder names, the same in train and test. Defaults follow the \
         paper's RAF-DB protocol (ResNet18, 112×112, SGD lr 1e-4): from scratch, without \
         --pretrained, a larger --lr such as 0.01 and --backbone small train far faster.

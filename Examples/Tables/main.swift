@@ -15,12 +15,16 @@ struct ExampleTables: ParsableCommand {
         RAF-DB comes from --data (or the built-in synthetic data set when absent, with its quick \
         settings); AffectNet from --affectnet, FERPlus from --ferplus. Columns of data sets not \
         given print "-". --noise and --method are set by each table. Each cell is one training \
-        run in <output>/<dataset>-noise<N>-<method>/; with --resume, finished cells are read back \
-        from their checkpoints instead of being trained again. Tables are saved as CSV in --output.
+        run in <output>/<dataset>-noise<N>-<method>/. Every data set, flag and cell folder is \
+        checked before the first cell trains; a cell folder holding an earlier run is refused unless \
+        --resume or --overwrite is given. With --resume, started cells continue from their \
+        checkpoints (finished ones are read back, not trained again) and cells without one train \
+        from epoch 1; at least one cell must have a checkpoint. Tables are saved as CSV in --output.
 
         Examples:
           swift run -c release Example-Tables --table 1
-          swift run -c release Example-Tables --data ~/RAF-DB/basic --affectnet ~/AffectNet --ferplus ~/FERPlus --resume
+          swift run -c release Example-Tables --data ~/RAF-DB/basic --affectnet ~/AffectNet --ferplus ~/FERPlus
+          (after a kill, or to read the tables again: the same command plus --resume)
         """)
 
     @OptionGroup var options: ExperimentOptions
@@ -42,68 +46,8 @@ struct ExampleTables: ParsableCommand {
     }
 
     mutating func run() throws {
-        let output = options.output ?? (options.data == nil ? "runs/tables-built-in" : "runs/tables")
-        var cells: [String: Double] = [:]
-        let base = options
-        let affectnet = self.affectnet, ferplus = self.ferplus
-
-        /// Final test accuracy of one cell, trained once per process.
-        func cell(_ dataset: PaperNumbers.Dataset, noise: Int, method: Method) throws -> Double? {
-            let path: String?
-            let kind: DatasetKind
-            switch dataset {
-            case .rafdb: path = base.data; kind = .rafDB
-            case .affectnet: guard let p = affectnet else { return nil }; path = p; kind = .affectNet
-            case .ferplus: guard let p = ferplus else { return nil }; path = p; kind = .ferPlus
-            }
-            let key = "\(dataset.rawValue.lowercased())-noise\(noise)-\(method.rawValue.replacingOccurrences(of: "+", with: "-"))"
-            if let done = cells[key] { return done }
-            var o = base
-            o.data = path
-            o.noise = Double(noise) / 100
-            o.method = MethodChoice([method])
-            o.output = output + "/" + key
-            let settings = try ExperimentSettings.resolve(o, dataset: kind)
-            let result = try ExperimentRunner.run(settings, build: ModelFactory.build)[method]!
-            cells[key] = result.finalTestAccuracy
-            return result.finalTestAccuracy
-        }
-
-        let builtInNote = base.data == nil
-            ? ["RAF-DB columns ran on the built-in synthetic data set with its quick settings, not on RAF-DB: compare the gaps, not the levels."] : []
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        var printed: [ResultTable] = []
-        if table == "1" || table == "all" {
-            var ours: [Method: [Int: [PaperNumbers.Dataset: Double]]] = [:]
-            for noise in PaperNumbers.table1Noise {
-                for dataset in [PaperNumbers.Dataset.rafdb, .affectnet] {
-                    for method in [Method.ce, .humCLD] {
-                        if let acc = try cell(dataset, noise: noise, method: method) { ours[method, default: [:]][noise, default: [:]][dataset] = acc }
-                    }
-                }
-            }
-            printed.append(PaperTables.table1(ours: ours, notes: builtInNote))
-        }
-        if table == "2" || table == "all" {
-            var ours: [Method: [PaperNumbers.Dataset: Double]] = [:]
-            for dataset in [PaperNumbers.Dataset.rafdb, .affectnet] {
-                for method in Method.allCases {
-                    if let acc = try cell(dataset, noise: 0, method: method) { ours[method, default: [:]][dataset] = acc }
-                }
-            }
-            printed.append(PaperTables.table2(ours: ours, notes: builtInNote))
-        }
-        if table == "3" || table == "all" {
-            var ours: [PaperNumbers.Dataset: Double] = [:]
-            for dataset in PaperNumbers.Dataset.allCases {
-                if let acc = try cell(dataset, noise: 0, method: .humCLD) { ours[dataset] = acc }
-            }
-            printed.append(PaperTables.table3(ours: ours, notes: builtInNote))
-        }
-        for (i, t) in printed.enumerated() {
-            let number = t.title.split(separator: ".").first.map { $0.replacingOccurrences(of: "Table ", with: "") } ?? "\(i + 1)"
-            let url = URL(fileURLWithPath: output).appendingPathComponent("table\(number).csv")
-            try writeAtomically(t.csv(), to: url)
+        let run = PaperTableRun(options: options, tables: table == "all" ? ["1", "2", "3"] : [table], affectNet: affectnet, ferPlus: ferplus)
+        for (url, t) in try run.run(build: ModelFactory.build) {
             print("\n" + t.formatted() + "\n(saved as \(url.path))")
         }
     }

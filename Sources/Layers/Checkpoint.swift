@@ -34,11 +34,15 @@ public struct StateDictLoadReport: CustomStringConvertible, Sendable, Equatable 
 public enum CheckpointError: Error, CustomStringConvertible {
     /// Strict loading found names or shapes that do not line up; nothing was changed.
     case incompatible(path: String, report: StateDictLoadReport)
+    /// A tensor to load holds NaN or infinite values ("9408 NaN values"); nothing was changed.
+    case nonFinite(path: String, tensor: String, problem: String)
 
     public var description: String {
         switch self {
         case .incompatible(let path, let report):
             return "checkpoint \(path) does not match the model (strict loading; the model is unchanged):\n\(report)\nUse strict: false to load what matches."
+        case .nonFinite(let path, let tensor, let problem):
+            return "checkpoint \(path): \(tensor) holds \(problem); refusing to load it (the model is unchanged)"
         }
     }
 }
@@ -49,7 +53,7 @@ extension Module {
 
     /// Copies matching tensors of `file` into this module's parameters and buffers (converting
     /// the dtype). Strict: any missing or unexpected name or shape mismatch throws and nothing
-    /// changes. Non-strict: what matches is loaded and the rest listed in the report (e.g. a
+    /// changes. Tensors holding NaN or Inf are refused (nothing changes). Non-strict: what matches is loaded and the rest listed in the report (e.g. a
     /// pretrained backbone whose classifier has another number of classes).
     @discardableResult
     public func load(_ file: SafeTensorsFile, strict: Bool = true, source: String = "state dict") throws -> StateDictLoadReport {
@@ -71,6 +75,9 @@ extension Module {
         }
         // Convert everything first so that a conversion error leaves the module untouched.
         let values = try toCopy.map { (name, _) in try file.tensor(name, as: Scalar.self) }
+        for ((name, _), value) in zip(toCopy, values) {
+            if let problem = nonFiniteSummary(value) { throw CheckpointError.nonFinite(path: source, tensor: name, problem: problem) }
+        }
         for ((name, tensor), value) in zip(toCopy, values) {
             tensor.assign(value)
             report.loaded.append(name)

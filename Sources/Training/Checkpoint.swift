@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import Layers
 
 /// The settings that decide a run's result, by name. A checkpoint records them, and resuming
 /// with any of them changed is refused (a resumed run must be the same run). The number of
@@ -73,7 +74,12 @@ public struct TrainingCheckpoint {
         guard let fingerprintText = file.metadata["fingerprint"],
               let fingerprint = try? decoder.decode(RunFingerprint.self, from: Data(fingerprintText.utf8)) else { throw fail("metadata 'fingerprint' is missing or malformed") }
         var model: [String: Tensor<Float>] = [:], optimizer: [String: Tensor<Float>] = [:]
-        for (name, tensor) in file.tensors {
+        for name in file.tensors.keys.sorted() {
+            let tensor = file.tensors[name]!
+            // A diverged run's weights would only make the resumed loss NaN again.
+            if let problem = nonFiniteSummary(tensor) {
+                throw TrainingError.nonFiniteTensor(path: url.path, what: "checkpoint", tensor: name, problem: problem)
+            }
             if name.hasPrefix("model.") { model[String(name.dropFirst(6))] = tensor }
             else if name.hasPrefix("optimizer.") { optimizer[String(name.dropFirst(10))] = tensor }
             else { throw fail("unexpected tensor '\(name)' (expected names starting with model. or optimizer.)") }

@@ -68,10 +68,10 @@ public enum BackboneChoice: String, CaseIterable, ExpressibleByArgument, Sendabl
 public struct ExperimentOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: ArgumentHelp("The data set's root folder, in its published layout. Without it, a built-in synthetic data set is generated and used.", valueName: "path"))
+    @Option(help: ArgumentHelp("The data set's root folder, in its published layout. Required, except by Example-RAFDB and Example-Tables, which without it generate and use a built-in synthetic data set in RAF-DB's layout.", valueName: "path"))
     public var data: String?
 
-    @Option(help: ArgumentHelp("Fraction of training labels to corrupt, in [0, 1) (0.3 = 30 %). The test set is never touched.", valueName: "fraction"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fraction of training labels to corrupt, in [0, 1) (0.3 = 30 %). The test set is never touched. Default: 0 with --data, 0.3 on the built-in data.", valueName: "fraction"))
     public var noise: Double?
 
     @Option(name: .customLong("noise-mode"), help: "How noisy labels are drawn: paper (exact fraction per class, uniform other label), scn (each sample flipped with that probability), pairs (class a flipped to partner b, see --noise-pairs).")
@@ -80,55 +80,58 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("noise-pairs"), help: ArgumentHelp("For --noise-mode pairs: comma-separated source:target class names, e.g. disgust:anger,anger:disgust.", valueName: "pairs"))
     public var noisePairs: String?
 
-    @Option(help: ArgumentHelp("Objective: ce (baseline), ce+cld, hum, hum+cld (LRN), a comma-separated list of them, or all four.", valueName: "method"))
+    @Option(help: ArgumentHelp("Objective: ce (baseline), ce+cld, hum, hum+cld (LRN), a comma-separated list of them, or all four. Default: hum+cld with --data, ce,hum+cld on the built-in data.", valueName: "method"))
     public var method: MethodChoice?
 
-    @Option(help: "Number of training epochs.")
+    @Option(parsing: .unconditional, help: "Number of training epochs. Default: 30 with --data, \(ExperimentSettings.BuiltIn.epochs) on the built-in data.")
     public var epochs: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Images per batch.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per batch. Default: 64 with --data, \(ExperimentSettings.BuiltIn.batchSize) on the built-in data.")
     public var batchSize: Int?
 
-    @Option(help: ArgumentHelp("Initial learning rate (multiplied by 0.1 every 10 epochs).", valueName: "rate"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Initial learning rate, multiplied by 0.1 every 10 epochs. Default: 1e-4 with --data, \(ExperimentSettings.BuiltIn.learningRate) on the built-in data.", valueName: "rate"))
     public var lr: Double?
 
-    @Option(help: "Optimiser: sgd (momentum 0.9, weight decay 1e-4) or adam.")
+    @Option(help: "Optimiser: sgd (momentum 0.9, weight decay 1e-4) or adam (no weight decay). Default: adam for AffectNet and the built-in data, else sgd.")
     public var optimizer: OptimizerChoice?
 
-    @Option(help: "Backbone: resnet18 (the paper's) or small (a narrow ResNet for quick runs on a CPU).")
+    @Option(help: "Backbone: resnet18 (the paper's) or small (a narrow ResNet for quick runs on a CPU). Default: resnet18 with --data, small on the built-in data.")
     public var backbone: BackboneChoice?
 
-    @Option(name: .customLong("image-size"), help: ArgumentHelp("Side of the square training images in pixels.", valueName: "pixels"))
+    @Option(name: .customLong("image-size"), parsing: .unconditional, help: ArgumentHelp("Side of the square training and test images in pixels. Default: 112 with --data, \(ExperimentSettings.BuiltIn.imageSize) on the built-in data.", valueName: "pixels"))
     public var imageSize: Int?
 
-    @Option(name: .customLong("mc-samples"), help: ArgumentHelp("Monte-Carlo samples S of HUM's logits at training time.", valueName: "S"))
+    @Option(name: .customLong("mc-samples"), parsing: .unconditional, help: ArgumentHelp("Monte-Carlo samples S of HUM's logits, at training and at evaluation (--prediction mc). Default: 1000 with --data, \(ExperimentSettings.BuiltIn.trainingMCSamples) on the built-in data.", valueName: "S"))
     public var mcSamples: Int?
 
-    @Option(name: .customLong("hum-init-scale"), help: ArgumentHelp("Initial std of HUM's logit noise before /T: FC2 starts at zero weights with L(x) = scale·I. 0 keeps PyTorch's default Linear init of FC2 (noise std ≈ 1 at the start on the built-in run). Default: \(ExperimentSettings.defaultHUMInitialNoiseScale.map { "\($0)" } ?? "0").", valueName: "scale"))
+    @Option(name: .customLong("hum-init-scale"), parsing: .unconditional, help: ArgumentHelp("Initial std of HUM's logit noise before /T: FC2 starts at zero weights with L(x) = scale·I. 0 keeps PyTorch's default Linear init of FC2 (noise std ≈ 1 at the start on the built-in run). Default: \(ExperimentSettings.defaultHUMInitialNoiseScale.map { "\($0)" } ?? "0").", valueName: "scale"))
     public var humInitScale: Double?
 
     @Option(help: "How HUM predicts at evaluation: mc (the paper's Monte-Carlo p', S = --mc-samples draws) or mean (softmax(d/T), no sampling). Not part of the checkpoint's fingerprint, so --resume on a finished run re-evaluates it the other way.")
     public var prediction: PredictionChoice = .mc
 
-    @Option(help: ArgumentHelp("Softmax temperature T of HUM.", valueName: "T"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Softmax temperature T of HUM.", valueName: "T"))
     public var temperature: Double = 0.7
 
-    @Option(name: .customLong("lambda"), help: ArgumentHelp("Weight λ₁ of the CLD loss.", valueName: "λ"))
+    @Option(name: .customLong("lambda"), parsing: .unconditional, help: ArgumentHelp("Weight λ₁ of the CLD loss.", valueName: "λ"))
     public var lambda: Double = 1
 
-    @Option(help: "Seed of every random choice (initialisation, noise, shuffling, augmentation, sampling).")
+    @Option(parsing: .unconditional, help: "Seed of every random choice (initialisation, noise, shuffling, augmentation, sampling).")
     public var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Backbone weights to start from (a safetensors file, e.g. a ResNet18 pretrained on MS-Celeb-1M).", valueName: "file"))
+    @Option(help: ArgumentHelp("Backbone weights to start from: a safetensors file with torchvision names (e.g. a ResNet18 pretrained on MS-Celeb-1M); a classifier fc.* in it is ignored, NaN or infinite values are refused.", valueName: "file"))
     public var pretrained: String?
 
-    @Option(help: ArgumentHelp("Folder for checkpoints, results (JSON, CSV) and pictures (SVG).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder for checkpoints, results (JSON, CSV) and pictures (SVG). Default: runs/<data set>, runs/built-in-rafdb on the built-in data (Example-Tables: runs/tables, runs/tables-built-in).", valueName: "dir"))
     public var output: String?
 
-    @Flag(help: "Continue from the checkpoint in --output (refused if it was written by another model or configuration).")
+    @Flag(help: "Continue the run whose checkpoint is in --output (refused if it was written by another model or configuration, if it holds more epochs than --epochs, or if --output holds no checkpoint).")
     public var resume = false
 
-    @Option(help: "Worker threads for the kernels (default: all cores).")
+    @Flag(help: "Start afresh in an --output folder that holds an earlier run's checkpoint or results, replacing them. Without --resume or --overwrite such a folder is refused.")
+    public var overwrite = false
+
+    @Option(parsing: .unconditional, help: "Worker threads for the kernels (default: all cores).")
     public var threads: Int?
 
     public mutating func validate() throws {
@@ -150,6 +153,9 @@ public struct ExperimentOptions: ParsableArguments {
         if !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive; got \(temperature)") }
         if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda must be zero or positive; got \(lambda)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads)") }
+        if resume && overwrite {
+            throw ValidationError("--resume and --overwrite contradict each other: --resume continues the run in --output, --overwrite replaces it; give one")
+        }
     }
 
     /// "disgust:anger,anger:disgust" → [("disgust", "anger"), ("anger", "disgust")] (names lower-cased).

@@ -21,20 +21,38 @@ public enum ExperimentRunner {
         }
     }
 
+    /// A data set read from disk (or generated), ready to be relabelled and trained on.
+    public struct LoadedData {
+        public var train: AnyLabeledImageDataset
+        public var test: AnyLabeledImageDataset
+    }
+
     /// Runs every method of `settings` with models from `build`; returns the results by method
-    /// and prints the comparison.
+    /// and prints the comparison. Everything that can be checked before training is checked
+    /// first: the output folder and earlier runs in it, `--pretrained`, the data set, its classes.
     @discardableResult
     public static func run<Model: TrainableModel>(_ settings: ExperimentSettings, data dataOptions: DataOptions = DataOptions(),
                                                   progress: ProgressDisplay = ProgressDisplay(),
                                                   build: ModelBuilder<Model>) throws -> [Method: RunResult] {
         if let threads = settings.threads { setKernelThreads(threads) }
         progress.message("Settings\n" + settings.summary)
+        let resuming = try RunPreflight.checkRunFolders(settings)
+        let loaded = try loadData(settings, dataOptions, progress: progress)
+        return try run(settings, loaded: loaded, resuming: resuming, progress: progress, build: build)
+    }
+
+    /// Runs `settings` on data already loaded and checked (`loadData`), after `RunPreflight.checkRunFolders`
+    /// said which methods resume.
+    @discardableResult
+    public static func run<Model: TrainableModel>(_ settings: ExperimentSettings, loaded: LoadedData, resuming: Set<Method>,
+                                                  progress: ProgressDisplay = ProgressDisplay(),
+                                                  build: ModelBuilder<Model>) throws -> [Method: RunResult] {
         let start = Date()
-        let (train, test) = try loadData(settings, dataOptions, progress: progress)
+        let (train, test) = (loaded.train, loaded.test)
         progress.message("training set: \(train.summary)\ntest set:     \(test.summary)")
 
         let output = URL(fileURLWithPath: settings.output)
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try RunPreflight.createOutputFolder(output)
         var trainLabels = train.labels
         var noiseMatrix: [[Int]]?
         if settings.noise > 0 {
@@ -50,8 +68,11 @@ public enum ExperimentRunner {
 
         var results: [Method: RunResult] = [:]
         for method in settings.methods {
-            results[method] = try trainOne(method: method, settings: settings, data: source, noiseMatrix: noiseMatrix,
-                                        progress: progress, build: build)
+            if settings.resume && !resuming.contains(method) {
+                progress.message("--resume: \(method.rawValue) has no checkpoint in \(settings.runFolder(for: method).path); training it from epoch 1.")
+            }
+            results[method] = try trainOne(method: method, settings: settings, resume: resuming.contains(method), data: source,
+                                        noiseMatrix: noiseMatrix, progress: progress, build: build)
         }
         let table = comparisonTable(settings, results: results)
         try writeAtomically(table.csv(), to: output.appendingPathComponent("comparison.csv"))
@@ -61,19 +82,16 @@ public enum ExperimentRunner {
     }
 
     /// Trains one method from scratch (or from `--pretrained`, or resumes) and writes its reports.
-    static func trainOne<D: EpochDataSource, Model: TrainableModel>(method: Method, settings: ExperimentSettings, data: D,
+    static func trainOne<D: EpochDataSource, Model: TrainableModel>(method: Method, settings: ExperimentSettings, resume: Bool, data: D,
                                                                  noiseMatrix: [[Int]]?, progress: ProgressDisplay,
                                                                  build: ModelBuilder<Model>) throws -> RunResult {
         let folder = settings.runFolder(for: method)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RunPreflight.createOutputFolder(folder)
         let built = try build(method, settings, data.classNames.count)
         let model = built.model
         for note in built.notes { progress.message(note) }
         let optimizer = try settings.makeOptimizer(parameters: model.parameters)
-        let configuration = TrainerConfiguration(
-            name: method.rawValue, epochs: settings.epochs, batchSize: settings.batchSize,
-            schedule: StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor),
-            seed: settings.seed, checkpointURL: folder.appendingPathComponent("checkpoint.safetensors"), resume: settings.resume)
+        let configuration = trainerConfiguration(method: method, settings: settings, resume: resume)
         let trainer = Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,
                               fingerprint: settings.fingerprint(for: method), progress: progress)
         trainer.noiseMatrix = noiseMatrix
@@ -82,6 +100,15 @@ public enum ExperimentRunner {
         try Reports.write(result, to: folder)
         progress.message(result.confusion.formattedTable())
         return result
+    }
+
+    /// How `method` of `settings` trains (also what the preflight compares with a checkpoint).
+    static func trainerConfiguration(method: Method, settings: ExperimentSettings, resume: Bool) -> TrainerConfiguration {
+        TrainerConfiguration(
+            name: method.rawValue, epochs: settings.epochs, batchSize: settings.batchSize,
+            schedule: StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor),
+            seed: settings.seed, checkpointURL: RunPreflight.checkpointURL(in: settings.runFolder(for: method)), resume: resume,
+            overwrite: settings.overwrite)
     }
 
     static func noiseMode(_ settings: ExperimentSettings, classNames: [String]) throws -> FERData.NoiseMode {
@@ -101,8 +128,10 @@ public enum ExperimentRunner {
         return base + "/synthetic-rafdb"
     }
 
-    static func loadData(_ settings: ExperimentSettings, _ options: DataOptions,
-                         progress: ProgressDisplay) throws -> (train: AnyLabeledImageDataset, test: AnyLabeledImageDataset) {
+    /// Reads the data set of `settings` (generating the built-in one when `--data` is absent)
+    /// and checks it can train a classifier.
+    public static func loadData(_ settings: ExperimentSettings, _ options: DataOptions,
+                                progress: ProgressDisplay) throws -> LoadedData {
         var root = settings.dataPath
         if root == nil {
             let folder = builtInDataFolder
@@ -111,8 +140,10 @@ public enum ExperimentRunner {
             progress.message("Preparing the built-in synthetic RAF-DB in \(folder) (generated once, then reused)…")
             root = try SyntheticRAFDB.ensure(at: folder, configuration: configuration)
         }
-        return try settings.dataset.load(root: root!, options: DatasetKind.Options(
+        let (train, test) = try settings.dataset.load(root: root!, options: DatasetKind.Options(
             trainingLabelList: options.trainingLabelList, affectNetClassCount: options.affectNetClasses))
+        try RunPreflight.checkClassCount(train.classNames, dataSet: "\(settings.dataset.displayName) at \(root!)")
+        return LoadedData(train: train, test: test)
     }
 
     /// One row per method: final and best test accuracy, mean class accuracy, time.

@@ -49,6 +49,8 @@ public struct ExperimentSettings: Equatable, Sendable {
     public var pretrained: String?
     public var output: String
     public var resume: Bool
+    /// Start afresh over an earlier run's checkpoint or results in `output` (`--overwrite`).
+    public var overwrite: Bool = false
     public var threads: Int?
 
     public var usesBuiltInData: Bool { dataPath == nil }
@@ -57,7 +59,7 @@ public struct ExperimentSettings: Equatable, Sendable {
     public static func resolve(_ o: ExperimentOptions, dataset: DatasetKind) throws -> ExperimentSettings {
         let builtIn = o.data == nil
         if builtIn && dataset != .rafDB {
-            throw TrainingError.invalidOption("--data is required for \(dataset.displayName): point it at the data set's root folder (see Documentation/GettingStarted.md). Only Example-RAFDB has a built-in synthetic data set.")
+            throw TrainingError.invalidOption("--data is required for \(dataset.displayName): point it at the data set's root folder (see Documentation/GettingStarted.md). Only Example-RAFDB (and Example-Tables, for its RAF-DB columns) has a built-in synthetic data set.")
         }
         let adam = dataset == .affectNet
         // The built-in run trains from scratch in minutes: Adam (the paper's AffectNet
@@ -94,6 +96,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             pretrained: o.pretrained,
             output: o.output ?? (builtIn ? "runs/built-in-rafdb" : "runs/\(dataset.rawValue)"),
             resume: o.resume,
+            overwrite: o.overwrite,
             threads: o.threads)
     }
 

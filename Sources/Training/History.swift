@@ -8,9 +8,12 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var testAccuracy: Double
     public var testMeanClassAccuracy: Double
     public var seconds: Double
+    /// The process's peak resident memory during the epoch (training and evaluation), in MB;
+    /// nil where it cannot be measured (not Linux) and in checkpoints written before it existed.
+    public var peakResidentMegabytes: Double?
 
     public init(epoch: Int, learningRate: Double, trainLoss: Double, trainAccuracy: Double,
-                testAccuracy: Double, testMeanClassAccuracy: Double, seconds: Double) {
+                testAccuracy: Double, testMeanClassAccuracy: Double, seconds: Double, peakResidentMegabytes: Double? = nil) {
         self.epoch = epoch
         self.learningRate = learningRate
         self.trainLoss = trainLoss
@@ -18,6 +21,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
         self.testAccuracy = testAccuracy
         self.testMeanClassAccuracy = testMeanClassAccuracy
         self.seconds = seconds
+        self.peakResidentMegabytes = peakResidentMegabytes
     }
 }
 

@@ -73,7 +73,15 @@ public enum ModelFactory {
     /// Loads backbone weights leniently (a classifier `fc.*` in the file is ignored); refuses a
     /// file of which nothing matches.
     public static func loadPretrainedBackbone(_ model: Model, from url: URL) throws -> String {
-        let report = try model.backbone.load(from: url, strict: false)
+        try RunPreflight.checkPretrained(url.path)
+        let report: StateDictLoadReport
+        do {
+            report = try model.backbone.load(from: url, strict: false)
+        } catch CheckpointError.nonFinite(_, let tensor, let problem) {
+            throw TrainingError.nonFiniteTensor(path: url.path, what: "--pretrained", tensor: tensor, problem: problem)
+        } catch {
+            throw TrainingError.invalidOption("--pretrained \(url.path): \(error)")
+        }
         guard !report.loaded.isEmpty else {
             throw TrainingError.invalidOption("--pretrained \(url.path): no tensor name matches the backbone (expected torchvision names such as conv1.weight, layer1.0.bn1.running_mean)\n\(report)")
         }

@@ -10,11 +10,13 @@ public struct TrainerConfiguration {
     public var seed: UInt64
     /// Written after every epoch; nil for none.
     public var checkpointURL: URL?
-    /// Continue from `checkpointURL` when it exists.
+    /// Continue from `checkpointURL`, which must exist.
     public var resume: Bool
-    /// Stop training when the loss is not finite.
+    /// Start afresh even though `checkpointURL` holds an earlier run's checkpoint (replaced after
+    /// the first epoch). Without it, or `resume`, an existing checkpoint stops the run before it starts.
+    public var overwrite: Bool
     public init(name: String, epochs: Int, batchSize: Int, schedule: StepSchedule, seed: UInt64,
-                checkpointURL: URL? = nil, resume: Bool = false) {
+                checkpointURL: URL? = nil, resume: Bool = false, overwrite: Bool = false) {
         self.name = name
         self.epochs = epochs
         self.batchSize = batchSize
@@ -22,6 +24,14 @@ public struct TrainerConfiguration {
         self.seed = seed
         self.checkpointURL = checkpointURL
         self.resume = resume
+        self.overwrite = overwrite
+    }
+
+    /// The checkpoint fingerprint's entries that come from the configuration alone (known before a model exists).
+    public var fingerprintEntries: [String: String] {
+        ["batch_size": String(batchSize),
+         "seed": String(seed),
+         "schedule": "lr \(schedule.baseLearningRate) ×\(schedule.gamma) every \(schedule.stepSize) epochs"]
     }
 }
 
@@ -40,6 +50,9 @@ public final class Trainer<Model: TrainableModel> {
     public var noiseMatrix: [[Int]]?
 
     public private(set) var history: [EpochRecord] = []
+    /// Whether `checkpointURL` holds this run's state (written by it, or the one it resumed from):
+    /// only then is it offered as the last good checkpoint when the loss turns NaN.
+    private var checkpointIsThisRuns = false
     public private(set) var lastConfusion: ConfusionMatrix
 
     public init(model: Model, optimizer: TrainingOptimizer, data: EpochDataSource,
@@ -57,25 +70,31 @@ public final class Trainer<Model: TrainableModel> {
     /// The fingerprint the checkpoint records: the caller's settings plus the model's own
     /// description and parameter count, so a different architecture is named as such.
     var fullFingerprint: RunFingerprint {
-        var entries = fingerprint.entries
+        var entries = fingerprint.entries.merging(configuration.fingerprintEntries) { $1 }
         entries["model"] = model.architectureSummary
         entries["model.parameter_count"] = String(model.parameterCount)
-        entries["batch_size"] = String(configuration.batchSize)
-        entries["seed"] = String(configuration.seed)
-        entries["schedule"] = "lr \(configuration.schedule.baseLearningRate) ×\(configuration.schedule.gamma) every \(configuration.schedule.stepSize) epochs"
         entries["classes"] = data.classNames.joined(separator: ",")
         return RunFingerprint(entries)
     }
 
+
     /// Trains to `configuration.epochs` (from the checkpoint's epoch when resuming) and returns the results.
     public func run() throws -> RunResult {
         var startEpoch = 1
-        if configuration.resume, let url = configuration.checkpointURL, FileManager.default.fileExists(atPath: url.path) {
-            startEpoch = try restore(from: url) + 1
-            progress.message("Resuming \(configuration.name) from \(url.path) after epoch \(startEpoch - 1).")
+        if let url = configuration.checkpointURL {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            let folder = url.deletingLastPathComponent().path
+            if configuration.resume {
+                guard exists else { throw TrainingError.nothingToResume(folder: folder, expected: url.lastPathComponent) }
+                startEpoch = try restore(from: url) + 1
+                checkpointIsThisRuns = true
+                progress.message("Resuming \(configuration.name) from \(url.path) after epoch \(startEpoch - 1).")
+            } else if exists && !configuration.overwrite {
+                throw TrainingError.existingRun(folder: folder, file: url.lastPathComponent)
+            }
         }
         if startEpoch > configuration.epochs, !history.isEmpty {
-            progress.message("\(configuration.name): the checkpoint already holds \(history.count) epochs; nothing to train.")
+            progress.message("\(configuration.name): the checkpoint already holds \(history.count) epochs; nothing to train, evaluating it again.")
             try evaluate(epoch: startEpoch - 1)
         }
         for epoch in startEpoch...max(startEpoch, configuration.epochs) where epoch <= configuration.epochs {
@@ -83,6 +102,7 @@ public final class Trainer<Model: TrainableModel> {
             history.append(record)
             if let url = configuration.checkpointURL {
                 try checkpoint(completedEpochs: epoch).write(to: url)
+                checkpointIsThisRuns = true
             }
             try onEpochEnd?(record)
         }
@@ -101,6 +121,10 @@ public final class Trainer<Model: TrainableModel> {
     /// Loads the checkpoint after checking it belongs to this run; returns its epoch.
     func restore(from url: URL) throws -> Int {
         let saved = try TrainingCheckpoint.read(from: url)
+        // Checked first: extending a run is fine, silently reporting more epochs than asked is not.
+        guard saved.completedEpochs <= configuration.epochs else {
+            throw TrainingError.checkpointBeyondEpochs(path: url.path, completed: saved.completedEpochs, requested: configuration.epochs)
+        }
         var differences = fullFingerprint.differences(from: saved.fingerprint)
         if saved.seed != configuration.seed && !differences.contains(where: { $0.hasPrefix("seed:") }) {
             differences.append("seed: checkpoint \(saved.seed), this run \(configuration.seed)")
@@ -129,6 +153,7 @@ public final class Trainer<Model: TrainableModel> {
         model.isTraining = true
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)
         let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
+        ResidentMemory.resetPeak()
         let start = Date()
         var seen = 0, correct = 0, lossSum = 0.0, batchIndex = 0
         let label = "\(configuration.name) epoch \(epoch)/\(configuration.epochs)"
@@ -139,8 +164,10 @@ public final class Trainer<Model: TrainableModel> {
             let loss = step.loss.scalar
             guard loss.isFinite else {
                 progress.finish()
-                let kept = configuration.checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
-                throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss, lastGoodCheckpoint: kept)
+                let existing = configuration.checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
+                throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss,
+                                                  lastGoodCheckpoint: checkpointIsThisRuns ? existing : nil,
+                                                  unrelatedCheckpoint: checkpointIsThisRuns ? nil : existing)
             }
             step.loss.backward()
             optimizer.step()
@@ -157,8 +184,10 @@ public final class Trainer<Model: TrainableModel> {
         let test = try evaluate(epoch: epoch)
         let record = EpochRecord(epoch: epoch, learningRate: learningRate, trainLoss: lossSum / Double(seen),
                                  trainAccuracy: Double(correct) / Double(seen), testAccuracy: test.accuracy,
-                                 testMeanClassAccuracy: test.meanClassAccuracy, seconds: Date().timeIntervalSince(start))
-        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(Float(learningRate)), \(formatDuration(record.seconds))")
+                                 testMeanClassAccuracy: test.meanClassAccuracy, seconds: Date().timeIntervalSince(start),
+                                 peakResidentMegabytes: ResidentMemory.peakMegabytes())
+        let memory = record.peakResidentMegabytes.map { ", peak RSS \(fixed($0, decimals: 0)) MB" } ?? ""
+        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(Float(learningRate)), \(formatDuration(record.seconds))\(memory)")
         return record
     }
 

@@ -70,4 +70,28 @@ struct OptionTests {
         #expect(message(["--image-size", "4"])!.contains("--image-size must be between 16 and 1024 pixels; got 4"))
         #expect(message(["--threads", "0"])!.contains("--threads must be at least 1"))
     }
+
+    @Test("--help tells the truth about --data: only Example-RAFDB and Example-Tables have a built-in data set")
+    func helpAboutData() throws {
+        let help = ExperimentOptions.helpMessage(columns: 1000)
+        #expect(help.contains("Required, except by Example-RAFDB and Example-Tables"))
+        #expect(!help.contains("Without it, a built-in synthetic data set is generated and used"))
+        // The defaults the help states are the ones resolve() applies.
+        let builtIn = try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .rafDB)
+        #expect(help.contains("\(builtIn.epochs) on the built-in data") && help.contains("\(builtIn.learningRate) on the built-in data"))
+        #expect(help.contains("Default: adam for AffectNet and the built-in data, else sgd") && builtIn.optimizer == .adam)
+        #expect(throws: TrainingError.self) { try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .imageFolder) }
+    }
+
+    @Test("a negative number after a numeric flag is its value (no '=' needed), so the flag's own check names it")
+    func negativeValues() throws {
+        #expect(message(["--noise", "-0.1"])!.contains("--noise must be a fraction in [0, 1), e.g. 0.3 for 30 %; got -0.1"))
+        #expect(message(["--lr", "-1"])!.contains("--lr must be a positive number; got -1.0"))
+        #expect(message(["--epochs", "-2"])!.contains("--epochs must be at least 1; got -2"))
+        #expect(message(["--hum-init-scale", "-1"])!.contains("--hum-init-scale must be 0"))
+        #expect(message(["--lambda", "-0.5"])!.contains("--lambda must be zero or positive; got -0.5"))
+        #expect(try ExperimentOptions.parse(["--noise", "0.2", "--resume"]).resume)
+        // A flag where a value belongs is named as an invalid value of the option before it.
+        #expect(message(["--epochs", "--resume"])!.contains("--epochs"))
+    }
 }

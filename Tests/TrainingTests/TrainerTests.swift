@@ -8,11 +8,12 @@ struct SimulatedKill: Error {}
 @Suite("Trainer")
 struct TrainerTests {
     func makeTrainer(_ model: TinyModel, data: InMemoryDataSource, epochs: Int, folder: URL?, resume: Bool = false,
-                     lr: Double = 0.05, settings: [String: String] = ["method": "ce"]) -> Trainer<TinyModel> {
+                     overwrite: Bool = false, lr: Double = 0.05, settings: [String: String] = ["method": "ce"]) -> Trainer<TinyModel> {
         let optimizer = try! SGD(parameters: model.parameters, learningRate: lr, momentum: 0.9, weightDecay: 1e-4)
         let configuration = TrainerConfiguration(name: "tiny", epochs: epochs, batchSize: 16,
                                                  schedule: StepSchedule(baseLearningRate: lr, stepSize: 3, gamma: 0.5),
-                                                 seed: 7, checkpointURL: folder?.appendingPathComponent("checkpoint.safetensors"), resume: resume)
+                                                 seed: 7, checkpointURL: folder?.appendingPathComponent("checkpoint.safetensors"), resume: resume,
+                                                 overwrite: overwrite)
         return Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,
                        fingerprint: RunFingerprint(settings), progress: ProgressDisplay(style: .silent))
     }
@@ -83,7 +84,7 @@ struct TrainerTests {
         let trainer = makeTrainer(model, data: data, epochs: 3, folder: folder)
         let url = folder.appendingPathComponent("checkpoint.safetensors")
         let error = #expect(throws: TrainingError.self) { try trainer.run() }
-        guard case .nonFiniteLoss(let epoch, let batch, _, let kept)? = error else {
+        guard case .nonFiniteLoss(let epoch, let batch, _, let kept, _)? = error else {
             Issue.record("expected nonFiniteLoss, got \(String(describing: error))")
             return
         }

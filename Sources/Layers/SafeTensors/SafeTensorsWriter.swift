@@ -72,10 +72,15 @@ public enum SafeTensorsWriter {
             throw SafeTensorsError.io(path: temporary.path, reason: "cannot create temporary file: \(String(cString: strerror(errno)))")
         }
         var failure: String?
+        let killTarget = WriteFaultInjection.isTarget(url)
         bytes.withUnsafeBytes { raw in
             var written = 0
             while written < raw.count {
-                let n = Glibc_write(fd, raw.baseAddress! + written, raw.count - written)
+                // A kill planned half-way needs the first half written on its own.
+                let half = raw.count / 2
+                if killTarget && written >= half { WriteFaultInjection.reached(.partial, target: killTarget) }
+                let chunk = killTarget && written < half ? half - written : raw.count - written
+                let n = Glibc_write(fd, raw.baseAddress! + written, chunk)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = "write failed: \(String(cString: strerror(errno)))"
@@ -86,9 +91,11 @@ public enum SafeTensorsWriter {
         }
         if failure == nil && fsync(fd) != 0 { failure = "fsync failed: \(String(cString: strerror(errno)))" }
         close(fd)
+        if failure == nil { WriteFaultInjection.reached(.beforeRename, target: killTarget) }
         if failure == nil && rename(temporary.path, url.path) != 0 {
             failure = "cannot rename the temporary file into place: \(String(cString: strerror(errno)))"
         }
+        if failure == nil { WriteFaultInjection.reached(.afterRename, target: killTarget) }
         if let failure {
             unlink(temporary.path)
             throw SafeTensorsError.io(path: url.path, reason: failure)
