@@ -62,6 +62,7 @@ let package = Package(
             dependencies: ["Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Predict"
         ),
+        .executableTarget(name: "Example-Audit", dependencies: ["Training", "Inference"], path: "Examples/Audit"),
         .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN"], path: "Examples/Tutorial"),
         .executableTarget(
             name: "Benchmarks",

@@ -64,19 +64,6 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(lowRank.metadata.objective, .hum)
     }
 
-    /// A run folder as training leaves it: checkpoint.safetensors with `model.` and `optimizer.`
-    /// tensors and the run's settings in the metadata.
-    func writeCheckpoint(_ model: ResNetLRNModel, to folder: URL, settings: [String: String]) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var tensors: [String: Tensor<Float>] = [:]
-        for (name, tensor) in model.stateDict { tensors["model." + name] = tensor }
-        tensors["optimizer.step"] = Tensor(shape: [1], scalars: [5])
-        let fingerprint = String(decoding: try JSONEncoder().encode(["entries": settings]), as: UTF8.self)
-        try SafeTensorsWriter.write(tensors, metadata: ["format": "lrn-training-checkpoint-1", "completed_epochs": "3", "seed": "0",
-                                                        "history": "[]", "fingerprint": fingerprint],
-                                    to: folder.appendingPathComponent("checkpoint.safetensors"))
-    }
-
     let runSettings = ["classes": "anger,joy,calm", "method": "hum+cld", "image_size": "8", "temperature": "0.7",
                        "mc_samples": "20", "backbone": "resnet", "dataset": "ImageFolder"]
 
@@ -84,7 +71,7 @@ final class ExportTests: XCTestCase {
         let runs = try temporaryFolder(self)
         let run = runs.appendingPathComponent("hum-cld")
         let model = tinyModel()
-        try writeCheckpoint(model, to: run, settings: runSettings)
+        try writeRunCheckpoint(model, to: run, settings: runSettings)
         let (url, metadata) = try RunExport.export(run: run, overwrite: false)
         XCTAssertEqual(url.lastPathComponent, "model.safetensors")
         XCTAssertEqual(metadata.classNames, ["anger", "joy", "calm"])
@@ -115,7 +102,7 @@ final class ExportTests: XCTestCase {
         let diverged = folder.appendingPathComponent("diverged")
         let model = tinyModel()
         model.head.fc2.bias!.data[1] = .nan
-        try writeCheckpoint(model, to: diverged, settings: runSettings)
+        try writeRunCheckpoint(model, to: diverged, settings: runSettings)
         XCTAssertThrowsError(try RunExport.export(run: diverged, overwrite: false)) { error in
             XCTAssertTrue("\(error)".contains("'head.fc2.bias' holds nan at element 1"), "\(error)")
         }

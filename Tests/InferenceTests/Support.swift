@@ -54,3 +54,16 @@ func assertClose(_ a: [Double], _ b: [Double], tolerance: Double, _ message: Str
         return
     }
 }
+
+/// A run folder as training leaves it: checkpoint.safetensors with `model.` and `optimizer.`
+/// tensors and the run's settings in the metadata.
+func writeRunCheckpoint(_ model: ResNetLRNModel, to folder: URL, settings: [String: String]) throws {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var tensors: [String: Tensor<Float>] = [:]
+    for (name, tensor) in model.stateDict { tensors["model." + name] = tensor }
+    tensors["optimizer.step"] = Tensor(shape: [1], scalars: [5])
+    let fingerprint = String(decoding: try JSONEncoder().encode(["entries": settings]), as: UTF8.self)
+    try SafeTensorsWriter.write(tensors, metadata: ["format": "lrn-training-checkpoint-1", "completed_epochs": "3", "seed": "0",
+                                                    "history": "[]", "fingerprint": fingerprint],
+                                to: folder.appendingPathComponent("checkpoint.safetensors"))
+}
