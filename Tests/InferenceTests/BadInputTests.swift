@@ -3,12 +3,12 @@ import FERData
 import Foundation
 import LRN
 @testable import Inference
-import XCTest
+import Testing
 
 /// Bad inputs are reported one by one, named, and the good ones still predicted.
-final class BadInputTests: XCTestCase {
-    var folder: URL!
-    override func setUpWithError() throws { folder = try temporaryFolder(self) }
+@Suite final class BadInputTests {
+    let temporary = TemporaryFolder()
+    var folder: URL { temporary.url }
 
     func predictor() throws -> Predictor {
         try Predictor(LoadedModel(model: tinyModel(), metadata: tinyMetadata(), path: "memory"), sampleCount: 10)
@@ -21,7 +21,7 @@ final class BadInputTests: XCTestCase {
         return bytes + [8, 2, 0, 0, 0, 0, 0, 0, 0]
     }
 
-    func testEachBadFileIsReportedAndTheGoodOnesPredicted() throws {
+    @Test func eachBadFileIsReportedAndTheGoodOnesPredicted() throws {
         let good = folder.appendingPathComponent("joy/good.png")
         try writeImage(gradient(width: 9, height: 9, seed: 1), to: good)
         let corrupt = folder.appendingPathComponent("joy/corrupt.jpg")
@@ -38,48 +38,54 @@ final class BadInputTests: XCTestCase {
         let missing = folder.appendingPathComponent("missing.png").path
 
         let (inputs, inputFailures) = ImageInputs.collect([folder.path, empty.path, missing], classNames: ["anger", "joy", "calm"])
-        XCTAssertEqual(inputs.count, 4)  // the folder's four image files
-        XCTAssertEqual(inputFailures.map(\.path), [empty.path, missing])
-        XCTAssertEqual(inputFailures[0].message, "the folder holds no images (.jpg, .jpeg or .png)")
-        XCTAssertEqual(inputFailures[1].message, "no such file or folder")
+        #expect(inputs.count == 4)  // the folder's four image files
+        #expect(inputFailures.map(\.path) == [empty.path, missing])
+        #expect(inputFailures[0].message == "the folder holds no images (.jpg, .jpeg or .png)")
+        #expect(inputFailures[1].message == "no such file or folder")
 
         let results = try PredictionRun.run(try predictor(), inputs: inputs, batchSize: 2, seed: 0)
-        XCTAssertEqual(results.predictions.map(\.path), [good.path])
-        XCTAssertEqual(results.predictions[0].trueLabel, 1)  // its folder is named "joy"
+        #expect(results.predictions.map(\.path) == [good.path])
+        #expect(results.predictions[0].trueLabel == 1)  // its folder is named "joy"
         let messages = Dictionary(uniqueKeysWithValues: results.failures.map { ($0.path, $0.message) })
-        XCTAssertEqual(messages.count, 3)
-        XCTAssertTrue(messages[corrupt.path]!.contains("not a JPEG or PNG file"), messages[corrupt.path]!)
-        XCTAssertTrue(messages[truncatedPNG.path]!.contains("corrupt or truncated image"), messages[truncatedPNG.path]!)
-        XCTAssertTrue(messages[huge.path]!.contains("declares a 100000x100000 image"), messages[huge.path]!)
-        for (path, message) in messages { XCTAssertTrue(message.contains(path), message) }
+        #expect(messages.count == 3)
+        #expect(messages[corrupt.path]!.contains("not a JPEG or PNG file"), "\(messages[corrupt.path]!)")
+        #expect(messages[truncatedPNG.path]!.contains("corrupt or truncated image"), "\(messages[truncatedPNG.path]!)")
+        #expect(messages[huge.path]!.contains("declares a 100000x100000 image"), "\(messages[huge.path]!)")
+        for (path, message) in messages { #expect(message.contains(path), "\(message)") }
     }
 
-    func testDeclaredSizeOfJPEGAndPNG() throws {
+    @Test func declaredSizeOfJPEGAndPNG() throws {
         let image = gradient(width: 13, height: 7, seed: 3)
-        XCTAssertEqual(ImageLoading.declaredSize(try ImageCodec.encodeJPEG(image)).map { [$0.0, $0.1] }, [13, 7])
-        XCTAssertEqual(ImageLoading.declaredSize(try ImageCodec.encodePNG(image)).map { [$0.0, $0.1] }, [13, 7])
-        XCTAssertNil(ImageLoading.declaredSize(Array("GIF89a".utf8)))
+        #expect(ImageLoading.declaredSize(try ImageCodec.encodeJPEG(image)).map { [$0.0, $0.1] } == [13, 7])
+        #expect(ImageLoading.declaredSize(try ImageCodec.encodePNG(image)).map { [$0.0, $0.1] } == [13, 7])
+        #expect(ImageLoading.declaredSize(Array("GIF89a".utf8)) == nil)
     }
 
-    func testAFolderGivenAsAFileAndAMissingImageFile() throws {
-        XCTAssertThrowsError(try ImageLoading.load(path: folder.path)) { XCTAssertTrue("\($0)".contains("not a regular file"), "\($0)") }
+    @Test func aFolderGivenAsAFileAndAMissingImageFile() throws {
+        do {
+            let error = try #require(thrownError { _ = try ImageLoading.load(path: folder.path) })
+            #expect("\(error)".contains("not a regular file"), "\(error)")
+        }
         let missing = folder.appendingPathComponent("gone.jpg").path
-        XCTAssertThrowsError(try ImageLoading.load(path: missing)) { XCTAssertEqual("\($0)", "\(missing): no such file") }
+        do {
+            let error = try #require(thrownError { _ = try ImageLoading.load(path: missing) })
+            #expect("\(error)" == "\(missing): no such file")
+        }
     }
 
-    func testReportFilesListFailuresAndNeverHideNaN() throws {
+    @Test func reportFilesListFailuresAndNeverHideNaN() throws {
         var p = ImagePrediction(path: "x/joy/1.png", trueLabel: 1, predicted: 0, probabilities: [.nan, 0.5, 0.5], entropy: .nan, covariance: nil)
         p.covariance = CovarianceSummary(covariance: [1, 0, 0, 0, 1, 0, 0, 0, 1], classCount: 3, winning: 0,
                                          meanLogitProbabilities: [1.0 / 3, 1.0 / 3, 1.0 / 3], predictiveEntropy: .nan)
         let report = PredictionReport(results: PredictionResults(predictions: [p], failures: [InputFailure(path: "bad.jpg", message: "bad.jpg: corrupt")], seconds: 1),
                                       metadata: tinyMetadata(), modelPath: "m", mode: .mc, sampleCount: 10, seed: 0)
         let csvLines = report.csv().split(separator: "\n").map(String.init)
-        XCTAssertEqual(csvLines.count, 3)
-        XCTAssertTrue(csvLines[1].hasPrefix("x/joy/1.png,joy,anger,nan,nan,nan,0.5,0.5,"), csvLines[1])
-        XCTAssertTrue(csvLines[2].hasPrefix("bad.jpg,,") && csvLines[2].hasSuffix(",bad.jpg: corrupt"), csvLines[2])
+        #expect(csvLines.count == 3)
+        #expect(csvLines[1].hasPrefix("x/joy/1.png,joy,anger,nan,nan,nan,0.5,0.5,"), "\(csvLines[1])")
+        #expect(csvLines[2].hasPrefix("bad.jpg,,") && csvLines[2].hasSuffix(",bad.jpg: corrupt"), "\(csvLines[2])")
         let json = try report.json()
-        XCTAssertTrue(json.contains("\"nan\""), json)
-        XCTAssertTrue(json.contains("\"message\" : \"bad.jpg: corrupt\""), json)
-        XCTAssertTrue(report.table().contains("1 input(s) failed:\n  bad.jpg: corrupt"), report.table())
+        #expect(json.contains("\"nan\""), "\(json)")
+        #expect(json.contains("\"message\" : \"bad.jpg: corrupt\""), "\(json)")
+        #expect(report.table().contains("1 input(s) failed:\n  bad.jpg: corrupt"), "\(report.table())")
     }
 }

@@ -3,12 +3,12 @@ import Foundation
 import Layers
 import LRN
 @testable import Inference
-import XCTest
+import Testing
 
 /// Every way a model file can be unusable gives an error naming the file and the tensor or key.
-final class ModelFileValidationTests: XCTestCase {
-    var folder: URL!
-    override func setUpWithError() throws { folder = try temporaryFolder(self) }
+@Suite final class ModelFileValidationTests {
+    let temporary = TemporaryFolder()
+    var folder: URL { temporary.url }
 
     func write(_ state: [String: Tensor<Float>], metadata: [String: String], name: String = "model.safetensors") throws -> URL {
         let url = folder.appendingPathComponent(name)
@@ -25,45 +25,45 @@ final class ModelFileValidationTests: XCTestCase {
         }
     }
 
-    func testMissingFile() {
+    @Test func missingFile() {
         let url = folder.appendingPathComponent("absent.safetensors")
-        XCTAssertEqual(loadError(url), "model file \(url.path): no such file")
+        #expect(loadError(url) == "model file \(url.path): no such file")
     }
 
-    func testNaNTensorIsNamed() throws {
+    @Test func naNTensorIsNamed() throws {
         let model = tinyModel()
         model.backbone.layer(1).data[0] = .nan
         let url = try write(model.stateDict, metadata: tinyMetadata().dictionary)
-        XCTAssertTrue(loadError(url).contains("tensor 'backbone.layer1.0.conv1.weight' holds nan at element 0"), loadError(url))
+        #expect(loadError(url).contains("tensor 'backbone.layer1.0.conv1.weight' holds nan at element 0"), "\(loadError(url))")
         // Writing refuses it too, so a diverged model never becomes a model file.
-        XCTAssertThrowsError(try ModelFile.write(model, metadata: tinyMetadata(), to: folder.appendingPathComponent("b.safetensors"), overwrite: false))
+        #expect(thrownError { try ModelFile.write(model, metadata: tinyMetadata(), to: folder.appendingPathComponent("b.safetensors"), overwrite: false) } != nil)
     }
 
-    func testMetadataThatDoesNotFitTheTensors() throws {
+    @Test func metadataThatDoesNotFitTheTensors() throws {
         // Four class names for a three-class head: every mismatching shape is listed.
         let url = try write(tinyModel().stateDict, metadata: tinyMetadata(classes: ["a", "b", "c", "d"]).dictionary)
         let message = loadError(url)
-        XCTAssertTrue(message.contains("tensor 'head.fc1.weight' has shape [3, 8], expected [4, 8]"), message)
-        XCTAssertTrue(message.contains("tensor 'cld.centers' has shape [3, 8], expected [4, 8]"), message)
+        #expect(message.contains("tensor 'head.fc1.weight' has shape [3, 8], expected [4, 8]"), "\(message)")
+        #expect(message.contains("tensor 'cld.centers' has shape [3, 8], expected [4, 8]"), "\(message)")
     }
 
-    func testMissingAndUnexpectedTensors() throws {
+    @Test func missingAndUnexpectedTensors() throws {
         var state = tinyModel().stateDict
         state["head.fc2.bias"] = nil
         state["fc.weight"] = Tensor(shape: [1], scalars: [0])
         let message = loadError(try write(state, metadata: tinyMetadata().dictionary))
-        XCTAssertTrue(message.contains("missing tensors: head.fc2.bias"), message)
-        XCTAssertTrue(message.contains("unexpected tensors: fc.weight"), message)
+        #expect(message.contains("missing tensors: head.fc2.bias"), "\(message)")
+        #expect(message.contains("unexpected tensors: fc.weight"), "\(message)")
     }
 
-    func testWrongDType() throws {
+    @Test func wrongDType() throws {
         let state = tinyModel().stateDict.mapValues { $0.converted(to: Double.self) }
         let url = folder.appendingPathComponent("double.safetensors")
         try SafeTensorsWriter.write(state, metadata: tinyMetadata().dictionary, to: url)
-        XCTAssertTrue(loadError(url).contains("has dtype F64, expected F32"), loadError(url))
+        #expect(loadError(url).contains("has dtype F64, expected F32"), "\(loadError(url))")
     }
 
-    func testBadMetadataValues() throws {
+    @Test func badMetadataValues() throws {
         let state = tinyModel().stateDict
         let cases: [(String, String?, String)] = [
             ("format", "lrn-training-checkpoint-1", "metadata 'format' is 'lrn-training-checkpoint-1', expected 'lrn-model-1'"),
@@ -83,14 +83,14 @@ final class ModelFileValidationTests: XCTestCase {
             metadata[key] = value
             let url = try write(state, metadata: metadata, name: "m\(index).safetensors")
             let message = loadError(url)
-            XCTAssertTrue(message.contains(expected) && message.contains(url.path), "\(key): \(message)")
+            #expect(message.contains(expected) && message.contains(url.path), "\(key): \(message)")
         }
     }
 
-    func testDamagedFile() throws {
+    @Test func damagedFile() throws {
         let url = folder.appendingPathComponent("damaged.safetensors")
         try Data([1, 2, 3]).write(to: url)
-        XCTAssertTrue(loadError(url).hasPrefix("model file \(url.path): safetensors: file is 3 bytes"), loadError(url))
+        #expect(loadError(url).hasPrefix("model file \(url.path): safetensors: file is 3 bytes"), "\(loadError(url))")
     }
 }
 

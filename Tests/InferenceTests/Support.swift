@@ -4,14 +4,24 @@ import Foundation
 import Layers
 import LRN
 @testable import Inference
-import XCTest
+import Testing
 
-/// A fresh temporary folder, removed when the test ends.
-func temporaryFolder(_ test: XCTestCase) throws -> URL {
+/// A fresh temporary folder, removed with its owner: a suite holds one, and Swift Testing makes
+/// a suite instance per test.
+final class TemporaryFolder {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("inference-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
+    init() { try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The error `body` throws, nil when it throws none.
+func thrownError(_ body: () throws -> Void) -> Error? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return error
+    }
 }
 
 /// The metadata of a tiny HUM+CLD model: small stem, widths 4-8, 3 classes, 8x8 images.
@@ -47,10 +57,10 @@ func gradient(width: Int, height: Int, seed: Int) -> RGBImage {
     return RGBImage(width: width, height: height, pixels: pixels)
 }
 
-func assertClose(_ a: [Double], _ b: [Double], tolerance: Double, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(a.count, b.count, message, file: file, line: line)
+func expectClose(_ a: [Double], _ b: [Double], tolerance: Double, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.count == b.count, "\(message): \(a.count) values, expected \(b.count)", sourceLocation: sourceLocation)
     for (i, (x, y)) in zip(a, b).enumerated() where !(abs(x - y) <= tolerance * max(1, abs(y))) {
-        XCTFail("\(message): element \(i) is \(x), expected \(y)", file: file, line: line)
+        Issue.record("\(message): element \(i) is \(x), expected \(y)", sourceLocation: sourceLocation)
         return
     }
 }
