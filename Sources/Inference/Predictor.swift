@@ -16,6 +16,10 @@ public struct ImagePrediction: Sendable, Codable, Equatable {
     /// HUM objectives only.
     public var covariance: CovarianceSummary?
 
+    enum CodingKeys: String, CodingKey {
+        case path, trueLabel = "true_label", predicted, probabilities, entropy, covariance
+    }
+
     public var confidence: Double { probabilities[predicted] }
     public var isCorrect: Bool? { trueLabel.map { $0 == predicted } }
 }

@@ -85,6 +85,7 @@ import Testing
         #expect(csvLines[2].hasPrefix("bad.jpg,,") && csvLines[2].hasSuffix(",bad.jpg: corrupt"), "\(csvLines[2])")
         let json = try report.json()
         #expect(json.contains("\"nan\""), "\(json)")
+        #expect(json.contains("\"true_label\" : 1") && json.contains("\"winning_logit_variance\" : 1"), "\(json)")
         #expect(json.contains("\"message\" : \"bad.jpg: corrupt\""), "\(json)")
         #expect(report.table().contains("1 input(s) failed:\n  bad.jpg: corrupt"), "\(report.table())")
     }
