@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Layers", targets: ["Layers"]),
         .library(name: "LRN", targets: ["LRN"]),
         .library(name: "FERData", targets: ["FERData"]),
+        .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
@@ -35,10 +36,12 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Autodiff"]),
         .target(name: "LRN", dependencies: ["Autodiff", "Layers"]),
         .target(name: "FERData", dependencies: ["Autodiff", "CTurboJPEG", "CPNG"]),
+        // After training: the exported model file, prediction, contact sheets.
+        .target(name: "Inference", dependencies: ["Autodiff", "Layers", "LRN", "FERData"]),
         .target(
             name: "Training",
             dependencies: [
-                "Autodiff", "Layers", "LRN", "FERData",
+                "Autodiff", "Layers", "LRN", "FERData", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +52,17 @@ let package = Package(
         .executableTarget(name: "Example-FERPlus", dependencies: ["Training"], path: "Examples/FERPlus"),
         .executableTarget(name: "Example-ImageFolder", dependencies: ["Training"], path: "Examples/ImageFolder"),
         .executableTarget(name: "Example-Tables", dependencies: ["Training"], path: "Examples/Tables"),
+        .executableTarget(
+            name: "Example-Export",
+            dependencies: ["Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Export"
+        ),
+        .executableTarget(
+            name: "Example-Predict",
+            dependencies: ["Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Predict"
+        ),
+        .executableTarget(name: "Example-Audit", dependencies: ["Training", "Inference"], path: "Examples/Audit"),
         .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN"], path: "Examples/Tutorial"),
         .executableTarget(
             name: "Benchmarks",
@@ -61,6 +75,7 @@ let package = Package(
         .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
         .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData"]),
     ],
     swiftLanguageModes: [.v5]
 )

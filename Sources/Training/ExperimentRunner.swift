@@ -1,6 +1,7 @@
 import Autodiff
 import FERData
 import Foundation
+import Inference
 
 /// A new model for one run (method, settings, number of classes), with lines to print about it
 /// (e.g. what a `--pretrained` file provided).
@@ -73,6 +74,8 @@ public enum ExperimentRunner {
             }
             results[method] = try trainOne(method: method, settings: settings, resume: resuming.contains(method), data: source,
                                         noiseMatrix: noiseMatrix, progress: progress, build: build)
+            // model.safetensors, test predictions and the contact sheet (Inference/AfterTraining.swift).
+            for line in try AfterTraining.finish(runFolder: settings.runFolder(for: method), test: test) { progress.message(line) }
         }
         let table = comparisonTable(settings, results: results)
         try writeAtomically(table.csv(), to: output.appendingPathComponent("comparison.csv"))
