@@ -1,4 +1,4 @@
-// Template body, instantiated for float and double by batchnorm.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by batchnorm.c through ckernels_instantiate.h (T, S, MATH).
 // x is viewed as [n, c, inner]; statistics are per channel c. Channels are spread over threads.
 
 typedef struct {

@@ -1,4 +1,4 @@
-// Template body, instantiated for float and double by conv.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by conv.c through ckernels_instantiate.h (T, S, MATH).
 // Convolution as im2col + gemm. The batch is cut into chunks of `per_gemm` images whose columns
 // sit side by side in one gemm (small feature maps give gemms too thin for OpenBLAS otherwise);
 // threads claim chunks one at a time (a thread slowed by other processes on a shared machine

@@ -6,8 +6,8 @@
 // Below this many elements a loop is not worth waking the other threads for.
 #define ELEMENTWISE_GRAIN 32768
 
-#define CK_TEMPLATE "elementwise_impl.h"
-#include "instantiate.h"
+#define CK_TEMPLATE "../elementwise_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"
 
 typedef struct { const float *x; double *out; } widen_ctx;
 static void widen_chunk(void *c, long b, long e) {

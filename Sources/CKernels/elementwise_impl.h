@@ -1,4 +1,4 @@
-// Template body, instantiated for float and double by elementwise.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by elementwise.c through ckernels_instantiate.h (T, S, MATH).
 
 static inline T FN(softplus_value)(T x) {
     // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)

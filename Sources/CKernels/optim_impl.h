@@ -1,4 +1,4 @@
-// Template body, instantiated for float and double by optim.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by optim.c through ckernels_instantiate.h (T, S, MATH).
 // Hyper-parameters arrive as double and are rounded to T once, the way PyTorch applies a Python
 // float to a float32 tensor.
 

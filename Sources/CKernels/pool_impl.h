@@ -1,4 +1,4 @@
-// Template body, instantiated for float and double by pool.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by pool.c through ckernels_instantiate.h (T, S, MATH).
 // Each (image, channel) plane is pooled independently; planes are spread over threads.
 
 typedef struct {

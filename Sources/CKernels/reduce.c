@@ -5,5 +5,5 @@
 
 #define REDUCE_GRAIN 16384
 
-#define CK_TEMPLATE "reduce_impl.h"
-#include "instantiate.h"
+#define CK_TEMPLATE "../reduce_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"

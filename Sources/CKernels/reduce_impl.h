@@ -1,4 +1,4 @@
-// Template body, instantiated for float and double by reduce.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by reduce.c through ckernels_instantiate.h (T, S, MATH).
 // Work is split over the `outer` index; when outer is 1 it is split over `inner` instead.
 
 typedef struct {
