@@ -6,6 +6,7 @@
 // Below this many elements a loop is not worth waking the other threads for.
 #define ELEMENTWISE_GRAIN 32768
 
+#define CK_ISA_VARIANTS
 #define CK_TEMPLATE "../elementwise_impl.h"  // relative to include/, where the expander lives
 #include "ckernels_instantiate.h"
 

@@ -17,6 +17,16 @@ void ck_parallel_for(long n, long grain, ck_range_fn fn, void *context);
 int ck_max_threads(void);
 void ck_set_num_threads(int n);
 
+// ---- instruction sets ------------------------------------------------------------------------
+// Hot kernels exist for baseline x86-64 (generic), AVX2+FMA and AVX-512 (F, BW, DQ, VL); one is
+// chosen at load: the best the CPU supports and the OS enabled, capped by the environment
+// variable LRN_MAX_ISA=generic|avx2|avx512. Every variant gives the same bits as the generic one.
+enum { CK_ISA_GENERIC = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2 };
+/// The instruction set the kernels use.
+int ck_isa(void);
+/// "generic", "avx2" or "avx512" (NULL for another value).
+const char *ck_isa_name(int isa);
+
 // ---- operation codes -------------------------------------------------------------------------
 enum {
     CK_NEG = 0, CK_EXP, CK_LOG, CK_SQRT, CK_RELU, CK_SIGMOID, CK_TANH, CK_SOFTPLUS, CK_ABS,

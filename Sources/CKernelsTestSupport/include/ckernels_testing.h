@@ -1,4 +1,4 @@
-// Test support for CKernels: probes the thread tests use. Only test targets depend on this.
+// Test support for CKernels: probes the thread tests use and a switch of instruction set. Only test targets depend on this.
 #ifndef CKERNELS_TESTING_H
 #define CKERNELS_TESTING_H
 
@@ -6,5 +6,11 @@
 int ck_probe_parallel_threads(void);
 /// Number of distinct threads OpenBLAS used during one large sgemm (for tests).
 int ck_probe_blas_threads(void);
+
+/// 1 if this CPU (and OS) can run the given CK_ISA_... variants, else 0.
+int ck_testing_cpu_supports_isa(int isa);
+/// Makes the kernels use `isa` from now on (ignoring LRN_MAX_ISA); returns the previous one, or
+/// -1 (and changes nothing) when the CPU cannot run it. Not thread-safe: serialized tests only.
+int ck_testing_use_isa(int isa);
 
 #endif
