@@ -1,6 +1,10 @@
 // Elementwise kernels (unary, binary, broadcast, where, clamp) for float and double.
 #include "ckernels.h"
+#include "fast_exp.h"
 #include <math.h>
+
+// exp in the templates: the vectorisable one for float, libm's for double (fast_exp.h).
+#define EXP(x) BY_TYPE(ck_exp_f32, exp)(x)
 #include <string.h>
 
 // Below this many elements a loop is not worth waking the other threads for.

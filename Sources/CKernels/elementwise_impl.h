@@ -32,12 +32,13 @@ typedef struct { const T *x; T lo, hi; const T *gy; T *out; } CTX(clamp);
 #elif CK_PART == CK_PART_KERNELS
 static inline T FN(softplus_value)(T x) {
     // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
-    return (x > 0 ? x : (T)0) + MATH(log1p)(MATH(exp)(-MATH(fabs)(x)));
+    return (x > 0 ? x : (T)0) + MATH(log1p)(EXP(-MATH(fabs)(x)));
 }
+// 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) below, from one e^-|x| and without a branch, so
+// that the loop vectorises.
 static inline T FN(sigmoid_value)(T x) {
-    if (x >= 0) return (T)1 / ((T)1 + MATH(exp)(-x));
-    T e = MATH(exp)(x);
-    return e / ((T)1 + e);
+    const T e = EXP(-MATH(fabs)(x)), d = (T)1 + e;
+    return x >= 0 ? (T)1 / d : e / d;
 }
 static void CHUNK(fill)(void *c, long b, long e) {
     CTX(fill) *k = c;
@@ -49,7 +50,7 @@ static void CHUNK(unary)(void *c, long b, long e) {
     T *y = k->out;
     switch (k->op) {
     case CK_NEG: for (long i = b; i < e; i++) y[i] = -x[i]; break;
-    case CK_EXP: for (long i = b; i < e; i++) y[i] = MATH(exp)(x[i]); break;
+    case CK_EXP: for (long i = b; i < e; i++) y[i] = EXP(x[i]); break;
     case CK_LOG: for (long i = b; i < e; i++) y[i] = MATH(log)(x[i]); break;
     case CK_SQRT: for (long i = b; i < e; i++) y[i] = MATH(sqrt)(x[i]); break;
     case CK_RELU: // `x < 0 ? 0 : x`: NaN stays NaN (PyTorch), so the NaN guard sees it.

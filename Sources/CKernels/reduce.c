@@ -1,7 +1,11 @@
 // Reductions along one axis of a tensor viewed as [outer, r, inner]: sum, max/argmax,
 // softmax, log-softmax and logsumexp, for float and double.
 #include "ckernels.h"
+#include "fast_exp.h"
 #include <math.h>
+
+// exp in the templates: the vectorisable one for float, libm's for double (fast_exp.h).
+#define EXP(x) BY_TYPE(ck_exp_f32, exp)(x)
 
 #define REDUCE_GRAIN 16384
 

@@ -60,13 +60,16 @@ static void CHUNK(softmax)(void *c, long b, long e) {
         for (long i = 1; i < r; i++) if (x[i * inner] > m) m = x[i * inner];
         if (!isfinite(m)) m = 0;
         T sum = 0;
-        for (long i = 0; i < r; i++) sum += MATH(exp)(x[i * inner] - m);
         if (k->log_space) {
+            for (long i = 0; i < r; i++) sum += EXP(x[i * inner] - m);
             T lse = m + MATH(log)(sum);
             for (long i = 0; i < r; i++) y[i * inner] = x[i * inner] - lse;
         } else {
+            // The exponentials go to y first: that loop vectorises, the in-order sum cannot.
+            for (long i = 0; i < r; i++) y[i * inner] = EXP(x[i * inner] - m);
+            for (long i = 0; i < r; i++) sum += y[i * inner];
             T inv = (T)1 / sum;
-            for (long i = 0; i < r; i++) y[i * inner] = MATH(exp)(x[i * inner] - m) * inv;
+            for (long i = 0; i < r; i++) y[i * inner] *= inv;
         }
     }
 }
@@ -83,7 +86,7 @@ static void CHUNK(softmax_bw)(void *c, long b, long e) {
         T s = 0;
         if (k->log_space) {
             for (long i = 0; i < r; i++) s += gy[i * inner];
-            for (long i = 0; i < r; i++) gx[i * inner] = gy[i * inner] - MATH(exp)(y[i * inner]) * s;
+            for (long i = 0; i < r; i++) gx[i * inner] = gy[i * inner] - EXP(y[i * inner]) * s;
         } else {
             for (long i = 0; i < r; i++) s += gy[i * inner] * y[i * inner];
             for (long i = 0; i < r; i++) gx[i * inner] = y[i * inner] * (gy[i * inner] - s);
@@ -101,7 +104,7 @@ static void CHUNK(logsumexp)(void *c, long b, long e) {
         for (long i = 1; i < r; i++) if (x[i * inner] > m || x[i * inner] != x[i * inner]) m = x[i * inner];
         if (!isfinite(m)) { k->out[t] = m; continue; }
         T sum = 0;
-        for (long i = 0; i < r; i++) sum += MATH(exp)(x[i * inner] - m);
+        for (long i = 0; i < r; i++) sum += EXP(x[i * inner] - m);
         k->out[t] = m + MATH(log)(sum);
     }
 }
