@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <string.h>
 
+// Every variant must round each step alike (isa.h): no multiply-add fused in the inlined copies
+// the AVX2 and AVX-512 workers make of this function.
+#pragma STDC FP_CONTRACT OFF
+
 static inline float ck_pow2i_f32(int32_t k) {  // 2^k for -126 <= k <= 127
     const int32_t bits = (k + 127) << 23;
     float f;
