@@ -50,20 +50,23 @@ int ck_isa_cpu_best(void) {
 
 int ck_isa(void) { return ck_isa_active; }
 
+/// The set LRN_MAX_ISA's value names: CK_ISA_AVX512 (no cap) for NULL or "", -1 if unknown.
+int ck_isa_parse_cap(const char *value) {
+    if (!value || !*value) return CK_ISA_AVX512;
+    for (int i = CK_ISA_GENERIC; i <= CK_ISA_AVX512; i++)
+        if (strcmp(value, ck_isa_name(i)) == 0) return i;
+    return -1;
+}
+
 // Runs before main (and before any kernel). An unknown LRN_MAX_ISA stops the process with a
 // message: running on another instruction set than the one asked for would mislead silently.
 __attribute__((constructor)) static void ck_init_isa(void) {
-    int isa = ck_isa_cpu_best();
-    const char *cap = getenv("LRN_MAX_ISA");
-    if (cap && *cap) {
-        int limit = -1;
-        for (int i = CK_ISA_GENERIC; i <= CK_ISA_AVX512; i++)
-            if (strcmp(cap, ck_isa_name(i)) == 0) limit = i;
-        if (limit < 0) {
-            fprintf(stderr, "LRN_MAX_ISA=%s: expected generic, avx2 or avx512\n", cap);
-            exit(EXIT_FAILURE);
-        }
-        if (isa > limit) isa = limit;
+    const char *value = getenv("LRN_MAX_ISA");
+    const int cap = ck_isa_parse_cap(value);
+    if (cap < 0) {
+        fprintf(stderr, "LRN_MAX_ISA=%s: expected generic, avx2 or avx512\n", value);
+        exit(EXIT_FAILURE);
     }
-    ck_isa_active = isa;
+    const int best = ck_isa_cpu_best();
+    ck_isa_active = best < cap ? best : cap;
 }

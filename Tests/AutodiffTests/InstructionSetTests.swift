@@ -42,6 +42,14 @@ import Testing
         #expect(String(cString: ck_isa_name(ck_isa())) == Kernels.instructionSet.rawValue)
     }
 
+    @Test func theVariableNamesACapOrIsRefused() {
+        #expect(ck_isa_parse_cap("generic") == Int32(CK_ISA_GENERIC))
+        #expect(ck_isa_parse_cap("avx2") == Int32(CK_ISA_AVX2))
+        #expect(ck_isa_parse_cap("avx512") == Int32(CK_ISA_AVX512))
+        #expect(ck_isa_parse_cap(nil) == Int32(CK_ISA_AVX512) && ck_isa_parse_cap("") == Int32(CK_ISA_AVX512))
+        for wrong in ["AVX2", "avx", "sse2", "avx2 ", "native"] { #expect(ck_isa_parse_cap(wrong) == -1, "\(wrong)") }
+    }
+
     @Test func theComparisonSeesOneULPAndAMisplacedNaN() {
         let a: [Float] = [1, .nan, 3]
         #expect(Self.firstDifference(a, [1, .nan, 3]) == nil)
