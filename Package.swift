@@ -28,6 +28,8 @@ let package = Package(
                 .linkedLibrary("m"),
             ]
         ),
+        // Probes and switches only the tests use, kept out of CKernels' public header.
+        .target(name: "CKernelsTestSupport", dependencies: ["CKernels"]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
 
@@ -70,7 +72,7 @@ let package = Package(
             path: "Examples/Benchmarks"
         ),
 
-        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "CKernels"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "CKernels", "CKernelsTestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Autodiff", "Layers"]),
         .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
         .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),

@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 
 // The benchmark executable: `swift run -c release Benchmarks [group ...] [--output results.json]`.
@@ -7,6 +8,7 @@ let groups: [(name: String, run: () -> [String: Double])] = [
     ("resnet", resnetBenchmarks),
     ("hum", humBenchmarks),
     ("optim", optimizerBenchmarks),
+    ("isa", instructionSetBenchmarks),
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -21,6 +23,8 @@ if arguments.contains("--help") {
 }
 let selected = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
 var results: [String: [String: Double]] = [:]
+let isaCap = ProcessInfo.processInfo.environment["LRN_MAX_ISA"].map { " (LRN_MAX_ISA=\($0))" } ?? ""
+print("kernel instruction set: \(Kernels.instructionSet.rawValue)\(isaCap)")
 for group in selected {
     print("== \(group.name)")
     results[group.name] = group.run()

@@ -143,7 +143,7 @@ extension Tensor {
     /// self += other, elementwise, in place (not recorded).
     public func addInPlace(_ other: Tensor, scale: Scalar = 1) {
         precondition(other.count == count, "addInPlace: \(shapeString(other.shape)) into \(shapeString(shape))")
-        if Scalar.isFloat32 { ck_axpy_f32(count, f32(scale), f32(other.data), f32(data)) } else { ck_axpy_f64(count, f64(scale), f64(other.data), f64(data)) }
+        Scalar.kernelAxpy(count, scale, other.data, data)
     }
 
     /// Sets `grad` to nil (call between optimiser steps).

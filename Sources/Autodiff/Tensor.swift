@@ -113,7 +113,7 @@ public final class Tensor<Scalar: TensorScalar> {
 
     /// Overwrites every element (in place, not recorded).
     public func fill(_ value: Scalar) {
-        if Scalar.isFloat32 { ck_fill_f32(count, f32(value), f32(data)) } else { ck_fill_f64(count, f64(value), f64(data)) }
+        Scalar.kernelFill(count, value, data)
     }
 
     /// Copies another tensor's values into this one (in place, not recorded).
@@ -125,13 +125,7 @@ public final class Tensor<Scalar: TensorScalar> {
     /// Converts to another scalar type (not recorded: used for checks and checkpoints).
     public func converted<Other: TensorScalar>(to: Other.Type = Other.self) -> Tensor<Other> {
         let out = Tensor<Other>(uninitializedShape: shape)
-        if Scalar.self == Other.self {
-            UnsafeMutableRawPointer(out.data).copyMemory(from: data, byteCount: count * MemoryLayout<Scalar>.stride)
-        } else if Scalar.isFloat32 {
-            ck_convert_f32_to_f64(count, f32(data), f64(out.data))
-        } else {
-            ck_convert_f64_to_f32(count, f64(data), f32(out.data))
-        }
+        Scalar.kernelConvert(count, data, out.data)
         return out
     }
 }

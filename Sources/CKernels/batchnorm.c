@@ -12,5 +12,6 @@ static long bn_grain(long n, long inner) {
     return BN_GRAIN / (per_channel > 0 ? per_channel : 1) + 1;
 }
 
-#define CK_TEMPLATE "batchnorm_impl.h"
-#include "instantiate.h"
+#define CK_ISA_VARIANTS
+#define CK_TEMPLATE "../batchnorm_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"

@@ -1,13 +1,17 @@
-// Template body, instantiated for float and double by batchnorm.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by batchnorm.c through ckernels_instantiate.h
+// (T, S, MATH) in three parts: context structs, the workers (once per instruction set), the
+// entry points.
 // x is viewed as [n, c, inner]; statistics are per channel c. Channels are spread over threads.
 
+#if CK_PART == CK_PART_SHARED
 typedef struct {
     long n, c, inner;
     const T *x, *gy, *mean, *invstd, *weight, *bias;
     T *y, *out_mean, *out_var, *gx, *gw, *gb;
     int batch_stats;
-} FN(bn_ctx);
+} CTX(bn);
 
+#elif CK_PART == CK_PART_KERNELS
 // One pass: sums of (x - x0) and (x - x0)^2, shifted by the channel's first value so that a
 // large mean does not cancel the variance away. Each row of `inner` values is summed in T over
 // BN_LANES independent accumulators (which the compiler keeps in one vector register), rows are
@@ -32,8 +36,8 @@ static void FN(row_sums)(const T *row, long count, T shift, double *sum, double 
     *squares += q;
 }
 
-static void FN(bn_stats_chunk)(void *context, long c0, long c1) {
-    FN(bn_ctx) *k = context;
+static void CHUNK(bn_stats)(void *context, long c0, long c1) {
+    CTX(bn) *k = context;
     const double count = (double)(k->n * k->inner);
     for (long c = c0; c < c1; c++) {
         const T shift = k->x[c * k->inner];
@@ -46,14 +50,9 @@ static void FN(bn_stats_chunk)(void *context, long c0, long c1) {
     }
 }
 
-void FN(ck_batchnorm_stats)(long n, long c, long inner, const T *x, T *mean, T *var) {
-    FN(bn_ctx) k = {n, c, inner, x, NULL, NULL, NULL, NULL, NULL, NULL, mean, var, NULL, NULL, NULL, 0};
-    ck_parallel_for(c, bn_grain(n, inner), FN(bn_stats_chunk), &k);
-}
-
 // y = x * scale + offset per channel, with scale = invstd * weight, offset = bias - mean * scale.
-static void FN(bn_apply_chunk)(void *context, long p0, long p1) {
-    FN(bn_ctx) *k = context;
+static void CHUNK(bn_apply)(void *context, long p0, long p1) {
+    CTX(bn) *k = context;
     for (long p = p0; p < p1; p++) {
         const long c = p % k->c;
         const T scale = k->invstd[c] * (k->weight ? k->weight[c] : (T)1);
@@ -64,16 +63,10 @@ static void FN(bn_apply_chunk)(void *context, long p0, long p1) {
     }
 }
 
-void FN(ck_batchnorm_apply)(long n, long c, long inner, const T *x, const T *mean, const T *invstd,
-                            const T *weight, const T *bias, T *y) {
-    FN(bn_ctx) k = {n, c, inner, x, NULL, mean, invstd, weight, bias, y, NULL, NULL, NULL, NULL, NULL, 0};
-    ck_parallel_for(n * c, BN_GRAIN / (inner > 0 ? inner : 1) + 1, FN(bn_apply_chunk), &k);
-}
-
 // Per channel: one pass for sum(gy) and sum(gy * xhat), one for gx. With batch statistics,
 // gx = w * invstd * (gy - mean(gy) - xhat * mean(gy * xhat)); with fixed ones, gx = w * invstd * gy.
-static void FN(bn_backward_chunk)(void *context, long c0, long c1) {
-    FN(bn_ctx) *k = context;
+static void CHUNK(bn_backward)(void *context, long c0, long c1) {
+    CTX(bn) *k = context;
     const double count = (double)(k->n * k->inner);
     for (long c = c0; c < c1; c++) {
         const T mean = k->mean[c], invstd = k->invstd[c];
@@ -109,9 +102,22 @@ static void FN(bn_backward_chunk)(void *context, long c0, long c1) {
     }
 }
 
+#elif CK_PART == CK_PART_ENTRIES
+void FN(ck_batchnorm_stats)(long n, long c, long inner, const T *x, T *mean, T *var) {
+    CTX(bn) k = {n, c, inner, x, NULL, NULL, NULL, NULL, NULL, NULL, mean, var, NULL, NULL, NULL, 0};
+    ck_parallel_for(c, bn_grain(n, inner), CHUNK(bn_stats), &k);
+}
+
+void FN(ck_batchnorm_apply)(long n, long c, long inner, const T *x, const T *mean, const T *invstd,
+                            const T *weight, const T *bias, T *y) {
+    CTX(bn) k = {n, c, inner, x, NULL, mean, invstd, weight, bias, y, NULL, NULL, NULL, NULL, NULL, 0};
+    ck_parallel_for(n * c, BN_GRAIN / (inner > 0 ? inner : 1) + 1, CHUNK(bn_apply), &k);
+}
+
 void FN(ck_batchnorm_backward)(long n, long c, long inner, const T *x, const T *gy, const T *mean,
                                const T *invstd, const T *weight, int batch_stats, T *gx, T *gw,
                                T *gb) {
-    FN(bn_ctx) k = {n, c, inner, x, gy, mean, invstd, weight, NULL, NULL, NULL, NULL, gx, gw, gb, batch_stats};
-    ck_parallel_for(c, bn_grain(n, inner), FN(bn_backward_chunk), &k);
+    CTX(bn) k = {n, c, inner, x, gy, mean, invstd, weight, NULL, NULL, NULL, NULL, gx, gw, gb, batch_stats};
+    ck_parallel_for(c, bn_grain(n, inner), CHUNK(bn_backward), &k);
 }
+#endif

@@ -19,5 +19,6 @@ static inline long end_valid(long offset, long stride, long size, long limit) {
     return e < limit ? e : limit;
 }
 
-#define CK_TEMPLATE "conv_impl.h"
-#include "instantiate.h"
+#define CK_ISA_VARIANTS
+#define CK_TEMPLATE "../conv_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"

@@ -1,4 +1,6 @@
-// Template body, instantiated for float and double by conv.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by conv.c through ckernels_instantiate.h
+// (T, S, MATH) in three parts: context structs, the workers (once per instruction set), the
+// entry points.
 // Convolution as im2col + gemm. The batch is cut into chunks of `per_gemm` images whose columns
 // sit side by side in one gemm (small feature maps give gemms too thin for OpenBLAS otherwise);
 // threads claim chunks one at a time (a thread slowed by other processes on a shared machine
@@ -6,6 +8,27 @@
 // parallel region). Backward claims "slabs" of chunks, each accumulating its own weight-gradient
 // partial; the partials are summed in slab order, so results don't depend on thread timing.
 
+#if CK_PART == CK_PART_SHARED
+typedef struct {
+    const ck_conv2d_shape *s;
+    const T *x, *w, *bias, *gy;
+    T *y, *gx;
+    T *partials;  // backward: per part, o*ckk weight gradient then o bias gradient
+    int want_gw, want_gb;
+    long per_gemm, chunks, slabs;
+    long next;  // the next chunk (forward) or slab (backward) to claim, atomically
+} CTX(conv);
+
+// Images per gemm: enough columns for an efficient gemm, but leave every thread some chunks.
+static long FN(conv_images_per_gemm)(const ck_conv2d_shape *s, long threads) {
+    const long ohw = s->oh * s->ow;
+    long g = (CONV_MIN_GEMM_COLUMNS + ohw - 1) / ohw;
+    const long fair = (s->n + 2 * threads - 1) / (2 * threads);
+    if (g > fair) g = fair;
+    return g < 1 ? 1 : g;
+}
+
+#elif CK_PART == CK_PART_KERNELS
 // Columns of `count` images (starting at image x) for channels [c0, c0 + cg) into col, laid out
 // [cg*kh*kw rows, count*oh*ow columns], row stride ld.
 static void FN(im2col)(const ck_conv2d_shape *s, const T *x, long count, long c0, long cg, T *col,
@@ -62,16 +85,6 @@ static void FN(col2im)(const ck_conv2d_shape *s, const T *col, long ld, long cou
     }
 }
 
-typedef struct {
-    const ck_conv2d_shape *s;
-    const T *x, *w, *bias, *gy;
-    T *y, *gx;
-    T *partials;  // backward: per part, o*ckk weight gradient then o bias gradient
-    int want_gw, want_gb;
-    long per_gemm, chunks, slabs;
-    long next;  // the next chunk (forward) or slab (backward) to claim, atomically
-} FN(conv_ctx);
-
 // Scratch per part: columns, a gathered output block, and (backward) column gradients.
 static size_t FN(conv_scratch_elements)(const ck_conv2d_shape *s, long per_gemm, int backward) {
     const long cg = s->c / s->groups, og = s->o / s->groups;
@@ -79,9 +92,9 @@ static size_t FN(conv_scratch_elements)(const ck_conv2d_shape *s, long per_gemm,
     return (size_t)(ckk * cols + og * cols + (backward ? ckk * cols : 0));
 }
 
-static void FN(conv_forward_worker)(void *context, long unused_begin, long unused_end) {
+static void CHUNK(conv_forward)(void *context, long unused_begin, long unused_end) {
     (void)unused_begin; (void)unused_end;
-    FN(conv_ctx) *k = context;
+    CTX(conv) *k = context;
     const ck_conv2d_shape *s = k->s;
     const long cg = s->c / s->groups, og = s->o / s->groups, ckk = cg * s->kh * s->kw;
     const long ohw = s->oh * s->ow, hw = s->h * s->w;
@@ -102,10 +115,10 @@ static void FN(conv_forward_worker)(void *context, long unused_begin, long unuse
                 if (pointwise && count == 1) { b = k->x + (i0 * s->c + g * cg) * hw; ldb = hw; }
                 else FN(im2col)(s, k->x + i0 * s->c * hw, count, g * cg, cg, col, cols);
                 if (count == 1) {
-                    FN(ck_gemm)(0, 0, og, cols, ckk, 1, wg, ckk, b, ldb, 0,
+                    API(ck_gemm)(0, 0, og, cols, ckk, 1, wg, ckk, b, ldb, 0,
                                 k->y + (i0 * s->o + g * og) * ohw, ohw);
                 } else {
-                    FN(ck_gemm)(0, 0, og, cols, ckk, 1, wg, ckk, b, ldb, 0, block, cols);
+                    API(ck_gemm)(0, 0, og, cols, ckk, 1, wg, ckk, b, ldb, 0, block, cols);
                     for (long j = 0; j < count; j++)
                         for (long o = 0; o < og; o++)
                             memcpy(k->y + ((i0 + j) * s->o + g * og + o) * ohw,
@@ -123,9 +136,9 @@ static void FN(conv_forward_worker)(void *context, long unused_begin, long unuse
     }
 }
 
-static void FN(conv_backward_worker)(void *context, long unused_begin, long unused_end) {
+static void CHUNK(conv_backward)(void *context, long unused_begin, long unused_end) {
     (void)unused_begin; (void)unused_end;
-    FN(conv_ctx) *k = context;
+    CTX(conv) *k = context;
     const ck_conv2d_shape *s = k->s;
     const long cg = s->c / s->groups, og = s->o / s->groups, ckk = cg * s->kh * s->kw;
     const long ohw = s->oh * s->ow, hw = s->h * s->w;
@@ -162,14 +175,14 @@ static void FN(conv_backward_worker)(void *context, long unused_begin, long unus
                     long ldb = cols;
                     if (pointwise && count == 1) { b = k->x + (i0 * s->c + g * cg) * hw; ldb = hw; }
                     else FN(im2col)(s, k->x + i0 * s->c * hw, count, g * cg, cg, col, cols);
-                    FN(ck_gemm)(0, 1, og, ckk, cols, 1, gyg, ldg, b, ldb, 1, pw + g * og * ckk, ckk);
+                    API(ck_gemm)(0, 1, og, ckk, cols, 1, gyg, ldg, b, ldb, 1, pw + g * og * ckk, ckk);
                 }
                 if (k->gx) {
                     if (pointwise && count == 1) {
-                        FN(ck_gemm)(1, 0, ckk, cols, og, 1, wg, ckk, gyg, ldg, 0,
+                        API(ck_gemm)(1, 0, ckk, cols, og, 1, wg, ckk, gyg, ldg, 0,
                                     k->gx + (i0 * s->c + g * cg) * hw, hw);
                     } else {
-                        FN(ck_gemm)(1, 0, ckk, cols, og, 1, wg, ckk, gyg, ldg, 0, dcol, cols);
+                        API(ck_gemm)(1, 0, ckk, cols, og, 1, wg, ckk, gyg, ldg, 0, dcol, cols);
                         FN(col2im)(s, dcol, cols, count, g * cg, cg, k->gx + i0 * s->c * hw);
                     }
                 }
@@ -185,22 +198,14 @@ static void FN(conv_backward_worker)(void *context, long unused_begin, long unus
     }
 }
 
-// Images per gemm: enough columns for an efficient gemm, but leave every thread some chunks.
-static long FN(conv_images_per_gemm)(const ck_conv2d_shape *s, long threads) {
-    const long ohw = s->oh * s->ow;
-    long g = (CONV_MIN_GEMM_COLUMNS + ohw - 1) / ohw;
-    const long fair = (s->n + 2 * threads - 1) / (2 * threads);
-    if (g > fair) g = fair;
-    return g < 1 ? 1 : g;
-}
-
+#elif CK_PART == CK_PART_ENTRIES
 void FN(ck_conv2d_forward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *bias, T *y) {
     if (s->n == 0) return;
     const long threads = ck_max_threads();
-    FN(conv_ctx) k = {s, x, w, bias, NULL, y, NULL, NULL, 0, 0, 0, 0, 0, 0};
+    CTX(conv) k = {s, x, w, bias, NULL, y, NULL, NULL, 0, 0, 0, 0, 0, 0};
     k.per_gemm = FN(conv_images_per_gemm)(s, threads);
     k.chunks = (s->n + k.per_gemm - 1) / k.per_gemm;
-    ck_parallel_for(k.chunks < threads ? k.chunks : threads, 1, FN(conv_forward_worker), &k);
+    ck_parallel_for(k.chunks < threads ? k.chunks : threads, 1, CHUNK(conv_forward), &k);
 }
 
 void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *gy, T *gx,
@@ -212,7 +217,7 @@ void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, co
         return;
     }
     const long threads = ck_max_threads();
-    FN(conv_ctx) k = {s, x, w, NULL, gy, NULL, gx, NULL, gw != NULL, gb != NULL, 0, 0, 0, 0};
+    CTX(conv) k = {s, x, w, NULL, gy, NULL, gx, NULL, gw != NULL, gb != NULL, 0, 0, 0, 0};
     k.per_gemm = FN(conv_images_per_gemm)(s, threads);
     k.chunks = (s->n + k.per_gemm - 1) / k.per_gemm;
     // A fixed number of slabs (not one per thread that happens to run), so the summation order
@@ -220,7 +225,7 @@ void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, co
     k.slabs = k.chunks < CONV_BACKWARD_SLABS ? k.chunks : CONV_BACKWARD_SLABS;
     const long per_part = s->o * ckk + s->o;
     k.partials = ck_scratch(CK_SCRATCH_REDUCE, sizeof(T) * per_part * k.slabs);
-    ck_parallel_for(k.slabs < threads ? k.slabs : threads, 1, FN(conv_backward_worker), &k);
+    ck_parallel_for(k.slabs < threads ? k.slabs : threads, 1, CHUNK(conv_backward), &k);
     // Parts are summed in a fixed order, so results do not depend on thread timing.
     if (gw) {
         memcpy(gw, k.partials, sizeof(T) * s->o * ckk);
@@ -237,3 +242,4 @@ void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, co
         }
     }
 }
+#endif

@@ -1,13 +1,18 @@
 // Elementwise kernels (unary, binary, broadcast, where, clamp) for float and double.
 #include "ckernels.h"
+#include "fast_exp.h"
 #include <math.h>
+
+// exp in the templates: the vectorisable one for float, libm's for double (fast_exp.h).
+#define EXP(x) BY_TYPE(ck_exp_f32, exp)(x)
 #include <string.h>
 
 // Below this many elements a loop is not worth waking the other threads for.
 #define ELEMENTWISE_GRAIN 32768
 
-#define CK_TEMPLATE "elementwise_impl.h"
-#include "instantiate.h"
+#define CK_ISA_VARIANTS
+#define CK_TEMPLATE "../elementwise_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"
 
 typedef struct { const float *x; double *out; } widen_ctx;
 static void widen_chunk(void *c, long b, long e) {

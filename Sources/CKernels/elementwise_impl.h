@@ -1,35 +1,56 @@
-// Template body, instantiated for float and double by elementwise.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by elementwise.c through ckernels_instantiate.h
+// (T, S, MATH), in three parts: context structs, the chunk workers (once per instruction set),
+// and the entry points, which run the workers of the instruction set in use.
 
-static inline T FN(softplus_value)(T x) {
-    // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
-    return (x > 0 ? x : (T)0) + MATH(log1p)(MATH(exp)(-MATH(fabs)(x)));
-}
-static inline T FN(sigmoid_value)(T x) {
-    if (x >= 0) return (T)1 / ((T)1 + MATH(exp)(-x));
-    T e = MATH(exp)(x);
-    return e / ((T)1 + e);
-}
-
+#if CK_PART == CK_PART_SHARED
 // ---- fill --------------------------------------------------------------------------------------
 typedef struct { T value; T *out; } CTX(fill);
+
+// ---- unary -------------------------------------------------------------------------------------
+typedef struct { int op; const T *x; T *out; } CTX(unary);
+
+typedef struct { int op; const T *x, *y, *gy; T *gx; } CTX(unary_bw);
+
+typedef struct { int op; const T *a, *b; T scalar; T *out; } CTX(binary);
+
+// Broadcast: the index space is split into rows of the last dimension; each chunk of rows
+// decodes its starting multi-index once and then walks the inner dimension with its strides.
+typedef struct {
+    int op, ndim;
+    const long *shape, *sa, *sb;
+    const T *a, *b;
+    T *out;
+} CTX(strided);
+
+typedef struct { int ndim; const long *shape, *strides; const T *x; T *out; } CTX(gather);
+
+// ---- where, clamp ------------------------------------------------------------------------------
+typedef struct { const uint8_t *cond; const T *a, *b; T *out; } CTX(where);
+
+typedef struct { const T *x; T lo, hi; const T *gy; T *out; } CTX(clamp);
+
+#elif CK_PART == CK_PART_KERNELS
+static inline T FN(softplus_value)(T x) {
+    // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
+    return (x > 0 ? x : (T)0) + MATH(log1p)(EXP(-MATH(fabs)(x)));
+}
+// 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) below, from one e^-|x| and without a branch, so
+// that the loop vectorises.
+static inline T FN(sigmoid_value)(T x) {
+    const T e = EXP(-MATH(fabs)(x)), d = (T)1 + e;
+    return x >= 0 ? (T)1 / d : e / d;
+}
 static void CHUNK(fill)(void *c, long b, long e) {
     CTX(fill) *k = c;
     for (long i = b; i < e; i++) k->out[i] = k->value;
 }
-void FN(ck_fill)(long n, T value, T *out) {
-    CTX(fill) k = {value, out};
-    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(fill), &k);
-}
-
-// ---- unary -------------------------------------------------------------------------------------
-typedef struct { int op; const T *x; T *out; } CTX(unary);
 static void CHUNK(unary)(void *c, long b, long e) {
     CTX(unary) *k = c;
     const T *x = k->x;
     T *y = k->out;
     switch (k->op) {
     case CK_NEG: for (long i = b; i < e; i++) y[i] = -x[i]; break;
-    case CK_EXP: for (long i = b; i < e; i++) y[i] = MATH(exp)(x[i]); break;
+    case CK_EXP: for (long i = b; i < e; i++) y[i] = EXP(x[i]); break;
     case CK_LOG: for (long i = b; i < e; i++) y[i] = MATH(log)(x[i]); break;
     case CK_SQRT: for (long i = b; i < e; i++) y[i] = MATH(sqrt)(x[i]); break;
     case CK_RELU: // `x < 0 ? 0 : x`: NaN stays NaN (PyTorch), so the NaN guard sees it.
@@ -43,12 +64,6 @@ static void CHUNK(unary)(void *c, long b, long e) {
     case CK_RECIPROCAL: for (long i = b; i < e; i++) y[i] = (T)1 / x[i]; break;
     }
 }
-void FN(ck_unary)(int op, long n, const T *x, T *out) {
-    CTX(unary) k = {op, x, out};
-    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(unary), &k);
-}
-
-typedef struct { int op; const T *x, *y, *gy; T *gx; } CTX(unary_bw);
 static void CHUNK(unary_bw)(void *c, long b, long e) {
     CTX(unary_bw) *k = c;
     const T *x = k->x, *y = k->y, *g = k->gy;
@@ -76,10 +91,6 @@ static void CHUNK(unary_bw)(void *c, long b, long e) {
     case CK_RECIPROCAL: for (long i = b; i < e; i++) gx[i] = -g[i] * y[i] * y[i]; break;
     }
 }
-void FN(ck_unary_backward)(int op, long n, const T *x, const T *y, const T *gy, T *gx) {
-    CTX(unary_bw) k = {op, x, y, gy, gx};
-    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(unary_bw), &k);
-}
 
 // ---- binary ------------------------------------------------------------------------------------
 static inline T FN(apply_binary)(int op, T a, T b) {
@@ -106,7 +117,6 @@ static inline T FN(apply_binary)(int op, T a, T b) {
     default: for (long i = b0; i < e0; i++) out[i] = FN(apply_binary)(op, (EXPR_A), (EXPR_B));     \
     }
 
-typedef struct { int op; const T *a, *b; T scalar; T *out; } CTX(binary);
 static void CHUNK(binary)(void *c, long b0, long e0) {
     CTX(binary) *k = c;
     int op = k->op;
@@ -130,27 +140,6 @@ static void CHUNK(scalar_binary)(void *c, long b0, long e0) {
     T *out = k->out;
     BINARY_LOOP(s, a[i])
 }
-void FN(ck_binary)(int op, long n, const T *a, const T *b, T *out) {
-    CTX(binary) k = {op, a, b, 0, out};
-    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(binary), &k);
-}
-void FN(ck_binary_scalar)(int op, long n, const T *x, T scalar, T *out) {
-    CTX(binary) k = {op, x, NULL, scalar, out};
-    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(binary_scalar), &k);
-}
-void FN(ck_scalar_binary)(int op, long n, T scalar, const T *x, T *out) {
-    CTX(binary) k = {op, x, NULL, scalar, out};
-    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(scalar_binary), &k);
-}
-
-// Broadcast: the index space is split into rows of the last dimension; each chunk of rows
-// decodes its starting multi-index once and then walks the inner dimension with its strides.
-typedef struct {
-    int op, ndim;
-    const long *shape, *sa, *sb;
-    const T *a, *b;
-    T *out;
-} CTX(strided);
 static void CHUNK(strided)(void *c, long row_begin, long row_end) {
     CTX(strided) *k = c;
     int nd = k->ndim, op = k->op;
@@ -174,17 +163,6 @@ static void CHUNK(strided)(void *c, long row_begin, long row_end) {
         }
     }
 }
-void FN(ck_binary_strided)(int op, int ndim, const long *shape, const long *sa, const T *a,
-                           const long *sb, const T *b, T *out) {
-    long rows = 1;
-    for (int d = 0; d < ndim - 1; d++) rows *= shape[d];
-    long inner = shape[ndim - 1];
-    CTX(strided) k = {op, ndim, shape, sa, sb, a, b, out};
-    long grain = ELEMENTWISE_GRAIN / (inner > 0 ? inner : 1);
-    ck_parallel_for(rows, grain > 0 ? grain : 1, CHUNK(strided), &k);
-}
-
-typedef struct { int ndim; const long *shape, *strides; const T *x; T *out; } CTX(gather);
 static void CHUNK(gather)(void *c, long row_begin, long row_end) {
     CTX(gather) *k = c;
     int nd = k->ndim;
@@ -205,27 +183,10 @@ static void CHUNK(gather)(void *c, long row_begin, long row_end) {
         }
     }
 }
-void FN(ck_strided_copy)(int ndim, const long *shape, const long *strides, const T *x, T *out) {
-    long rows = 1;
-    for (int d = 0; d < ndim - 1; d++) rows *= shape[d];
-    long inner = shape[ndim - 1];
-    CTX(gather) k = {ndim, shape, strides, x, out};
-    long grain = ELEMENTWISE_GRAIN / (inner > 0 ? inner : 1);
-    ck_parallel_for(rows, grain > 0 ? grain : 1, CHUNK(gather), &k);
-}
-
-// ---- where, clamp ------------------------------------------------------------------------------
-typedef struct { const uint8_t *cond; const T *a, *b; T *out; } CTX(where);
 static void CHUNK(where)(void *c, long b0, long e0) {
     CTX(where) *k = c;
     for (long i = b0; i < e0; i++) k->out[i] = k->cond[i] ? k->a[i] : k->b[i];
 }
-void FN(ck_where)(long n, const uint8_t *cond, const T *a, const T *b, T *out) {
-    CTX(where) k = {cond, a, b, out};
-    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(where), &k);
-}
-
-typedef struct { const T *x; T lo, hi; const T *gy; T *out; } CTX(clamp);
 static void CHUNK(clamp)(void *c, long b0, long e0) {
     CTX(clamp) *k = c;
     for (long i = b0; i < e0; i++) {
@@ -240,6 +201,53 @@ static void CHUNK(clamp_bw)(void *c, long b0, long e0) {
         k->out[i] = (v >= k->lo && v <= k->hi) ? k->gy[i] : (T)0;
     }
 }
+
+#elif CK_PART == CK_PART_ENTRIES
+void FN(ck_fill)(long n, T value, T *out) {
+    CTX(fill) k = {value, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(fill), &k);
+}
+void FN(ck_unary)(int op, long n, const T *x, T *out) {
+    CTX(unary) k = {op, x, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(unary), &k);
+}
+void FN(ck_unary_backward)(int op, long n, const T *x, const T *y, const T *gy, T *gx) {
+    CTX(unary_bw) k = {op, x, y, gy, gx};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(unary_bw), &k);
+}
+void FN(ck_binary)(int op, long n, const T *a, const T *b, T *out) {
+    CTX(binary) k = {op, a, b, 0, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(binary), &k);
+}
+void FN(ck_binary_scalar)(int op, long n, const T *x, T scalar, T *out) {
+    CTX(binary) k = {op, x, NULL, scalar, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(binary_scalar), &k);
+}
+void FN(ck_scalar_binary)(int op, long n, T scalar, const T *x, T *out) {
+    CTX(binary) k = {op, x, NULL, scalar, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(scalar_binary), &k);
+}
+void FN(ck_binary_strided)(int op, int ndim, const long *shape, const long *sa, const T *a,
+                           const long *sb, const T *b, T *out) {
+    long rows = 1;
+    for (int d = 0; d < ndim - 1; d++) rows *= shape[d];
+    long inner = shape[ndim - 1];
+    CTX(strided) k = {op, ndim, shape, sa, sb, a, b, out};
+    long grain = ELEMENTWISE_GRAIN / (inner > 0 ? inner : 1);
+    ck_parallel_for(rows, grain > 0 ? grain : 1, CHUNK(strided), &k);
+}
+void FN(ck_strided_copy)(int ndim, const long *shape, const long *strides, const T *x, T *out) {
+    long rows = 1;
+    for (int d = 0; d < ndim - 1; d++) rows *= shape[d];
+    long inner = shape[ndim - 1];
+    CTX(gather) k = {ndim, shape, strides, x, out};
+    long grain = ELEMENTWISE_GRAIN / (inner > 0 ? inner : 1);
+    ck_parallel_for(rows, grain > 0 ? grain : 1, CHUNK(gather), &k);
+}
+void FN(ck_where)(long n, const uint8_t *cond, const T *a, const T *b, T *out) {
+    CTX(where) k = {cond, a, b, out};
+    ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(where), &k);
+}
 void FN(ck_clamp)(long n, const T *x, T lo, T hi, T *out) {
     CTX(clamp) k = {x, lo, hi, NULL, out};
     ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(clamp), &k);
@@ -248,3 +256,4 @@ void FN(ck_clamp_backward)(long n, const T *x, T lo, T hi, const T *gy, T *gx) {
     CTX(clamp) k = {x, lo, hi, gy, gx};
     ck_parallel_for(n, ELEMENTWISE_GRAIN, CHUNK(clamp_bw), &k);
 }
+#endif

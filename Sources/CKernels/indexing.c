@@ -7,5 +7,5 @@
 // Below this many elements a loop is not worth waking the other threads for.
 #define INDEXING_GRAIN 32768
 
-#define CK_TEMPLATE "indexing_impl.h"
-#include "instantiate.h"
+#define CK_TEMPLATE "../indexing_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"

@@ -1,4 +1,4 @@
-// Template body, instantiated for float and double by indexing.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by indexing.c through ckernels_instantiate.h (T, S, MATH).
 
 // Grain in tasks for a loop whose tasks each touch `width` elements.
 static inline long FN(task_grain)(long width) {

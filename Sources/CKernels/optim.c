@@ -26,5 +26,6 @@
 #define SQRT(x) MATH(sqrt)(x)
 #endif
 
-#define CK_TEMPLATE "optim_impl.h"
-#include "instantiate.h"
+#define CK_ISA_VARIANTS
+#define CK_TEMPLATE "../optim_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"

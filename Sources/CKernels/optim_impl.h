@@ -1,7 +1,10 @@
-// Template body, instantiated for float and double by optim.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by optim.c through ckernels_instantiate.h
+// (T, S, MATH) in three parts: context structs, the workers (once per instruction set), the
+// entry points.
 // Hyper-parameters arrive as double and are rounded to T once, the way PyTorch applies a Python
 // float to a float32 tensor.
 
+#if CK_PART == CK_PART_SHARED
 // ---- SGD -----------------------------------------------------------------------------------------
 typedef struct {
     T *param;
@@ -11,6 +14,21 @@ typedef struct {
     int nesterov, first_step;
 } CTX(sgd);
 
+// ---- Adam / AdamW --------------------------------------------------------------------------------
+typedef struct {
+    T *param;
+    const T *grad;
+    T *exp_avg, *exp_avg_sq;
+    T beta1, one_minus_beta1, beta2, one_minus_beta2, step_size, bias_correction2_sqrt, epsilon,
+        l2_weight_decay, param_scale;
+} CTX(adam);
+
+// ---- gradient norm and scaling ------------------------------------------------------------------
+typedef struct { const T *x; long n, block; double *partial; } CTX(sumsq);
+
+typedef struct { T *x; T factor; } CTX(scale);
+
+#elif CK_PART == CK_PART_KERNELS
 // The loop, written once; called with literal flags so that each combination compiles to its
 // own branch-free, vectorised loop.
 static inline __attribute__((always_inline)) void FN(sgd_loop)(const CTX(sgd) *k, long begin, long end,
@@ -49,22 +67,6 @@ static void CHUNK(sgd)(void *c, long begin, long end) {
     }
 }
 
-void FN(ck_sgd_step)(long n, T *param, const T *grad, T *momentum_buffer, const ck_sgd_hyper *h,
-                     int first_step) {
-    CTX(sgd) k = {param, grad, momentum_buffer, (T)h->learning_rate, (T)h->momentum,
-                  (T)(1.0 - h->dampening), (T)h->weight_decay, h->nesterov, first_step};
-    ck_parallel_for(n, OPTIM_GRAIN, CHUNK(sgd), &k);
-}
-
-// ---- Adam / AdamW --------------------------------------------------------------------------------
-typedef struct {
-    T *param;
-    const T *grad;
-    T *exp_avg, *exp_avg_sq;
-    T beta1, one_minus_beta1, beta2, one_minus_beta2, step_size, bias_correction2_sqrt, epsilon,
-        l2_weight_decay, param_scale;
-} CTX(adam);
-
 static inline __attribute__((always_inline)) void FN(adam_loop)(const CTX(adam) *k, long begin, long end,
                                                                   int coupled, int decoupled) {
     T *restrict p = k->param, *restrict m = k->exp_avg, *restrict v = k->exp_avg_sq;
@@ -93,23 +95,6 @@ static void CHUNK(adam)(void *c, long begin, long end) {
     else FN(adam_loop)(k, begin, end, 0, 0);
 }
 
-void FN(ck_adam_step)(long n, T *param, const T *grad, T *exp_avg, T *exp_avg_sq,
-                      const ck_adam_hyper *h, long step) {
-    // Bias corrections in double, as PyTorch computes them from Python floats.
-    double bias_correction1 = 1.0 - pow(h->beta1, (double)step);
-    double bias_correction2 = 1.0 - pow(h->beta2, (double)step);
-    CTX(adam) k = {param, grad, exp_avg, exp_avg_sq,
-                   (T)h->beta1, (T)(1.0 - h->beta1), (T)h->beta2, (T)(1.0 - h->beta2),
-                   (T)(h->learning_rate / bias_correction1), (T)sqrt(bias_correction2),
-                   (T)h->epsilon,
-                   (T)(h->decoupled ? 0.0 : h->weight_decay),
-                   (T)(h->decoupled ? 1.0 - h->learning_rate * h->weight_decay : 1.0)};
-    ck_parallel_for(n, OPTIM_GRAIN, CHUNK(adam), &k);
-}
-
-// ---- gradient norm and scaling ------------------------------------------------------------------
-typedef struct { const T *x; long n, block; double *partial; } CTX(sumsq);
-
 static void CHUNK(sumsq)(void *c, long begin, long end) {
     CTX(sumsq) *k = c;
     for (long blk = begin; blk < end; blk++) {
@@ -130,6 +115,35 @@ static void CHUNK(sumsq)(void *c, long begin, long end) {
     }
 }
 
+static void CHUNK(scale)(void *c, long begin, long end) {
+    const CTX(scale) *k = c;
+    T *restrict x = k->x;
+    const T factor = k->factor;
+    for (long i = begin; i < end; i++) x[i] = x[i] * factor;
+}
+
+#elif CK_PART == CK_PART_ENTRIES
+void FN(ck_sgd_step)(long n, T *param, const T *grad, T *momentum_buffer, const ck_sgd_hyper *h,
+                     int first_step) {
+    CTX(sgd) k = {param, grad, momentum_buffer, (T)h->learning_rate, (T)h->momentum,
+                  (T)(1.0 - h->dampening), (T)h->weight_decay, h->nesterov, first_step};
+    ck_parallel_for(n, OPTIM_GRAIN, CHUNK(sgd), &k);
+}
+
+void FN(ck_adam_step)(long n, T *param, const T *grad, T *exp_avg, T *exp_avg_sq,
+                      const ck_adam_hyper *h, long step) {
+    // Bias corrections in double, as PyTorch computes them from Python floats.
+    double bias_correction1 = 1.0 - pow(h->beta1, (double)step);
+    double bias_correction2 = 1.0 - pow(h->beta2, (double)step);
+    CTX(adam) k = {param, grad, exp_avg, exp_avg_sq,
+                   (T)h->beta1, (T)(1.0 - h->beta1), (T)h->beta2, (T)(1.0 - h->beta2),
+                   (T)(h->learning_rate / bias_correction1), (T)sqrt(bias_correction2),
+                   (T)h->epsilon,
+                   (T)(h->decoupled ? 0.0 : h->weight_decay),
+                   (T)(h->decoupled ? 1.0 - h->learning_rate * h->weight_decay : 1.0)};
+    ck_parallel_for(n, OPTIM_GRAIN, CHUNK(adam), &k);
+}
+
 double FN(ck_sum_squares)(long n, const T *x) {
     if (n <= 0) return 0;
     long block = (n + NORM_MAX_BLOCKS - 1) / NORM_MAX_BLOCKS;
@@ -143,16 +157,8 @@ double FN(ck_sum_squares)(long n, const T *x) {
     return total;
 }
 
-typedef struct { T *x; T factor; } CTX(scale);
-
-static void CHUNK(scale)(void *c, long begin, long end) {
-    const CTX(scale) *k = c;
-    T *restrict x = k->x;
-    const T factor = k->factor;
-    for (long i = begin; i < end; i++) x[i] = x[i] * factor;
-}
-
 void FN(ck_scale_inplace)(long n, T *x, double factor) {
     CTX(scale) k = {x, (T)factor};
     ck_parallel_for(n, OPTIM_GRAIN, CHUNK(scale), &k);
 }
+#endif

@@ -21,5 +21,6 @@ static long pool_window(long o, long stride, long pad, long kernel, long size, l
     return divisor;
 }
 
-#define CK_TEMPLATE "pool_impl.h"
-#include "instantiate.h"
+#define CK_ISA_VARIANTS
+#define CK_TEMPLATE "../pool_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"

@@ -1,16 +1,20 @@
-// Template body, instantiated for float and double by pool.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by pool.c through ckernels_instantiate.h
+// (T, S, MATH) in three parts: context structs, the workers (once per instruction set), the
+// entry points.
 // Each (image, channel) plane is pooled independently; planes are spread over threads.
 
+#if CK_PART == CK_PART_SHARED
 typedef struct {
     const ck_pool2d_shape *s;
     const T *x, *gy;
     T *y, *gx;
     const int32_t *argmax_in;
     int32_t *argmax;
-} FN(pool_ctx);
+} CTX(pool);
 
-static void FN(maxpool_fw_chunk)(void *context, long p0, long p1) {
-    FN(pool_ctx) *k = context;
+#elif CK_PART == CK_PART_KERNELS
+static void CHUNK(maxpool_fw)(void *context, long p0, long p1) {
+    CTX(pool) *k = context;
     const ck_pool2d_shape *s = k->s;
     for (long p = p0; p < p1; p++) {
         const T *x = k->x + p * s->h * s->w;
@@ -47,13 +51,8 @@ static void FN(maxpool_fw_chunk)(void *context, long p0, long p1) {
     }
 }
 
-void FN(ck_maxpool2d_forward)(const ck_pool2d_shape *s, const T *x, T *y, int32_t *argmax) {
-    FN(pool_ctx) k = {s, x, NULL, y, NULL, NULL, argmax};
-    ck_parallel_for(s->planes, pool_grain(s), FN(maxpool_fw_chunk), &k);
-}
-
-static void FN(maxpool_bw_chunk)(void *context, long p0, long p1) {
-    FN(pool_ctx) *k = context;
+static void CHUNK(maxpool_bw)(void *context, long p0, long p1) {
+    CTX(pool) *k = context;
     const ck_pool2d_shape *s = k->s;
     for (long p = p0; p < p1; p++) {
         T *gx = k->gx + p * s->h * s->w;
@@ -65,13 +64,8 @@ static void FN(maxpool_bw_chunk)(void *context, long p0, long p1) {
     }
 }
 
-void FN(ck_maxpool2d_backward)(const ck_pool2d_shape *s, const int32_t *argmax, const T *gy, T *gx) {
-    FN(pool_ctx) k = {s, NULL, gy, NULL, gx, argmax, NULL};
-    ck_parallel_for(s->planes, pool_grain(s), FN(maxpool_bw_chunk), &k);
-}
-
-static void FN(avgpool_fw_chunk)(void *context, long p0, long p1) {
-    FN(pool_ctx) *k = context;
+static void CHUNK(avgpool_fw)(void *context, long p0, long p1) {
+    CTX(pool) *k = context;
     const ck_pool2d_shape *s = k->s;
     for (long p = p0; p < p1; p++) {
         const T *x = k->x + p * s->h * s->w;
@@ -90,13 +84,8 @@ static void FN(avgpool_fw_chunk)(void *context, long p0, long p1) {
     }
 }
 
-void FN(ck_avgpool2d_forward)(const ck_pool2d_shape *s, const T *x, T *y) {
-    FN(pool_ctx) k = {s, x, NULL, y, NULL, NULL, NULL};
-    ck_parallel_for(s->planes, pool_grain(s), FN(avgpool_fw_chunk), &k);
-}
-
-static void FN(avgpool_bw_chunk)(void *context, long p0, long p1) {
-    FN(pool_ctx) *k = context;
+static void CHUNK(avgpool_bw)(void *context, long p0, long p1) {
+    CTX(pool) *k = context;
     const ck_pool2d_shape *s = k->s;
     for (long p = p0; p < p1; p++) {
         T *gx = k->gx + p * s->h * s->w;
@@ -115,7 +104,24 @@ static void FN(avgpool_bw_chunk)(void *context, long p0, long p1) {
     }
 }
 
-void FN(ck_avgpool2d_backward)(const ck_pool2d_shape *s, const T *gy, T *gx) {
-    FN(pool_ctx) k = {s, NULL, gy, NULL, gx, NULL, NULL};
-    ck_parallel_for(s->planes, pool_grain(s), FN(avgpool_bw_chunk), &k);
+#elif CK_PART == CK_PART_ENTRIES
+void FN(ck_maxpool2d_forward)(const ck_pool2d_shape *s, const T *x, T *y, int32_t *argmax) {
+    CTX(pool) k = {s, x, NULL, y, NULL, NULL, argmax};
+    ck_parallel_for(s->planes, pool_grain(s), CHUNK(maxpool_fw), &k);
 }
+
+void FN(ck_maxpool2d_backward)(const ck_pool2d_shape *s, const int32_t *argmax, const T *gy, T *gx) {
+    CTX(pool) k = {s, NULL, gy, NULL, gx, argmax, NULL};
+    ck_parallel_for(s->planes, pool_grain(s), CHUNK(maxpool_bw), &k);
+}
+
+void FN(ck_avgpool2d_forward)(const ck_pool2d_shape *s, const T *x, T *y) {
+    CTX(pool) k = {s, x, NULL, y, NULL, NULL, NULL};
+    ck_parallel_for(s->planes, pool_grain(s), CHUNK(avgpool_fw), &k);
+}
+
+void FN(ck_avgpool2d_backward)(const ck_pool2d_shape *s, const T *gy, T *gx) {
+    CTX(pool) k = {s, NULL, gy, NULL, gx, NULL, NULL};
+    ck_parallel_for(s->planes, pool_grain(s), CHUNK(avgpool_bw), &k);
+}
+#endif

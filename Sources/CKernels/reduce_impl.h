@@ -1,6 +1,9 @@
-// Template body, instantiated for float and double by reduce.c through instantiate.h (T, S, MATH).
+// Template body, instantiated for float and double by reduce.c through ckernels_instantiate.h
+// (T, S, MATH) in three parts: context structs, the workers (once per instruction set), the
+// entry points.
 // Work is split over the `outer` index; when outer is 1 it is split over `inner` instead.
 
+#if CK_PART == CK_PART_SHARED
 typedef struct {
     int op, log_space;
     long outer, r, inner;
@@ -9,13 +12,11 @@ typedef struct {
     int32_t *argmax;
 } CTX(axis);
 
-// Each task index covers one (outer, inner-block) pair; inner blocks keep loops contiguous.
-#define INNER_BLOCK 256
-static inline long FN(blocks)(long inner) { return (inner + INNER_BLOCK - 1) / INNER_BLOCK; }
+#elif CK_PART == CK_PART_KERNELS
 
 static void CHUNK(reduce)(void *c, long b, long e) {
     CTX(axis) *k = c;
-    long r = k->r, inner = k->inner, nb = FN(blocks)(inner);
+    long r = k->r, inner = k->inner, nb = reduce_blocks(inner);
     for (long t = b; t < e; t++) {
         long o = t / nb, j0 = (t % nb) * INNER_BLOCK, j1 = j0 + INNER_BLOCK;
         if (j1 > inner) j1 = inner;
@@ -46,13 +47,6 @@ static void CHUNK(reduce)(void *c, long b, long e) {
         }
     }
 }
-void FN(ck_reduce)(int op, long outer, long r, long inner, const T *x, T *out, int32_t *argmax) {
-    CTX(axis) k = {op, 0, outer, r, inner, x, NULL, NULL, out, argmax};
-    long tasks = outer * FN(blocks)(inner);
-    long per_task = r * (inner < INNER_BLOCK ? inner : INNER_BLOCK);
-    long grain = REDUCE_GRAIN / (per_task > 0 ? per_task : 1);
-    ck_parallel_for(tasks, grain > 0 ? grain : 1, CHUNK(reduce), &k);
-}
 
 // softmax / log-softmax / logsumexp, one (outer, j) line at a time with stride `inner`.
 static void CHUNK(softmax)(void *c, long b, long e) {
@@ -66,20 +60,18 @@ static void CHUNK(softmax)(void *c, long b, long e) {
         for (long i = 1; i < r; i++) if (x[i * inner] > m) m = x[i * inner];
         if (!isfinite(m)) m = 0;
         T sum = 0;
-        for (long i = 0; i < r; i++) sum += MATH(exp)(x[i * inner] - m);
         if (k->log_space) {
+            for (long i = 0; i < r; i++) sum += EXP(x[i * inner] - m);
             T lse = m + MATH(log)(sum);
             for (long i = 0; i < r; i++) y[i * inner] = x[i * inner] - lse;
         } else {
+            // The exponentials go to y first: that loop vectorises, the in-order sum cannot.
+            for (long i = 0; i < r; i++) y[i * inner] = EXP(x[i * inner] - m);
+            for (long i = 0; i < r; i++) sum += y[i * inner];
             T inv = (T)1 / sum;
-            for (long i = 0; i < r; i++) y[i * inner] = MATH(exp)(x[i * inner] - m) * inv;
+            for (long i = 0; i < r; i++) y[i * inner] *= inv;
         }
     }
-}
-void FN(ck_softmax)(long outer, long r, long inner, const T *x, T *out, int log_space) {
-    CTX(axis) k = {0, log_space, outer, r, inner, x, NULL, NULL, out, NULL};
-    long grain = REDUCE_GRAIN / (r > 0 ? r : 1);
-    ck_parallel_for(outer * inner, grain > 0 ? grain : 1, CHUNK(softmax), &k);
 }
 
 // softmax:     gx = y * (gy - sum(gy * y))
@@ -94,18 +86,12 @@ static void CHUNK(softmax_bw)(void *c, long b, long e) {
         T s = 0;
         if (k->log_space) {
             for (long i = 0; i < r; i++) s += gy[i * inner];
-            for (long i = 0; i < r; i++) gx[i * inner] = gy[i * inner] - MATH(exp)(y[i * inner]) * s;
+            for (long i = 0; i < r; i++) gx[i * inner] = gy[i * inner] - EXP(y[i * inner]) * s;
         } else {
             for (long i = 0; i < r; i++) s += gy[i * inner] * y[i * inner];
             for (long i = 0; i < r; i++) gx[i * inner] = y[i * inner] * (gy[i * inner] - s);
         }
     }
-}
-void FN(ck_softmax_backward)(long outer, long r, long inner, const T *y, const T *gy, T *gx,
-                             int log_space) {
-    CTX(axis) k = {0, log_space, outer, r, inner, NULL, y, gy, gx, NULL};
-    long grain = REDUCE_GRAIN / (r > 0 ? r : 1);
-    ck_parallel_for(outer * inner, grain > 0 ? grain : 1, CHUNK(softmax_bw), &k);
 }
 
 static void CHUNK(logsumexp)(void *c, long b, long e) {
@@ -118,12 +104,33 @@ static void CHUNK(logsumexp)(void *c, long b, long e) {
         for (long i = 1; i < r; i++) if (x[i * inner] > m || x[i * inner] != x[i * inner]) m = x[i * inner];
         if (!isfinite(m)) { k->out[t] = m; continue; }
         T sum = 0;
-        for (long i = 0; i < r; i++) sum += MATH(exp)(x[i * inner] - m);
+        for (long i = 0; i < r; i++) sum += EXP(x[i * inner] - m);
         k->out[t] = m + MATH(log)(sum);
     }
+}
+
+#elif CK_PART == CK_PART_ENTRIES
+void FN(ck_reduce)(int op, long outer, long r, long inner, const T *x, T *out, int32_t *argmax) {
+    CTX(axis) k = {op, 0, outer, r, inner, x, NULL, NULL, out, argmax};
+    long tasks = outer * reduce_blocks(inner);
+    long per_task = r * (inner < INNER_BLOCK ? inner : INNER_BLOCK);
+    long grain = REDUCE_GRAIN / (per_task > 0 ? per_task : 1);
+    ck_parallel_for(tasks, grain > 0 ? grain : 1, CHUNK(reduce), &k);
+}
+void FN(ck_softmax)(long outer, long r, long inner, const T *x, T *out, int log_space) {
+    CTX(axis) k = {0, log_space, outer, r, inner, x, NULL, NULL, out, NULL};
+    long grain = REDUCE_GRAIN / (r > 0 ? r : 1);
+    ck_parallel_for(outer * inner, grain > 0 ? grain : 1, CHUNK(softmax), &k);
+}
+void FN(ck_softmax_backward)(long outer, long r, long inner, const T *y, const T *gy, T *gx,
+                             int log_space) {
+    CTX(axis) k = {0, log_space, outer, r, inner, NULL, y, gy, gx, NULL};
+    long grain = REDUCE_GRAIN / (r > 0 ? r : 1);
+    ck_parallel_for(outer * inner, grain > 0 ? grain : 1, CHUNK(softmax_bw), &k);
 }
 void FN(ck_logsumexp)(long outer, long r, long inner, const T *x, T *out) {
     CTX(axis) k = {0, 0, outer, r, inner, x, NULL, NULL, out, NULL};
     long grain = REDUCE_GRAIN / (r > 0 ? r : 1);
     ck_parallel_for(outer * inner, grain > 0 ? grain : 1, CHUNK(logsumexp), &k);
 }
+#endif

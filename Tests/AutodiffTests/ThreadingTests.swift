@@ -1,4 +1,5 @@
 import CKernels
+import CKernelsTestSupport
 import Testing
 
 /// Proves that a plain `swift build` (no -fopenmp, no unsafe flags) gives kernels that run on

@@ -10,14 +10,14 @@ extension Tensor {
         let out = Tensor(uninitializedShape: outShape)
         let n = out.count
         if a.count == n && b.count == n {
-            if Scalar.isFloat32 { ck_binary_f32(code, n, f32(a.data), f32(b.data), f32(out.data)) } else { ck_binary_f64(code, n, f64(a.data), f64(b.data), f64(out.data)) }
+            Scalar.kernelBinary(code, n, a.data, b.data, out.data)
         } else if a.count == n && b.count == 1 {
-            if Scalar.isFloat32 { ck_binary_scalar_f32(code, n, f32(a.data), f32(b.data[0]), f32(out.data)) } else { ck_binary_scalar_f64(code, n, f64(a.data), f64(b.data[0]), f64(out.data)) }
+            Scalar.kernelBinaryScalar(code, n, a.data, b.data[0], out.data)
         } else if a.count == 1 && b.count == n {
-            if Scalar.isFloat32 { ck_scalar_binary_f32(code, n, f32(a.data[0]), f32(b.data), f32(out.data)) } else { ck_scalar_binary_f64(code, n, f64(a.data[0]), f64(b.data), f64(out.data)) }
+            Scalar.kernelScalarBinary(code, n, a.data[0], b.data, out.data)
         } else if n > 0 {
             let (shape, sa, sb) = broadcastStrides(outShape, a.shape, b.shape)
-            if Scalar.isFloat32 { ck_binary_strided_f32(code, Int32(shape.count), shape, sa, f32(a.data), sb, f32(b.data), f32(out.data)) } else { ck_binary_strided_f64(code, Int32(shape.count), shape, sa, f64(a.data), sb, f64(b.data), f64(out.data)) }
+            Scalar.kernelBinaryStrided(code, Int32(shape.count), shape, sa, a.data, sb, b.data, out.data)
         }
         return out
     }

@@ -68,24 +68,15 @@ extension Tensor {
         }
         var s = geometry.kernelShape
         let out = Tensor(uninitializedShape: geometry.outputShape)
-        if Scalar.isFloat32 {
-            ck_conv2d_forward_f32(&s, f32(x.data), f32(weight.data), bias.map { UnsafePointer(f32($0.data)) }, f32(out.data))
-        } else {
-            ck_conv2d_forward_f64(&s, f64(x.data), f64(weight.data), bias.map { UnsafePointer(f64($0.data)) }, f64(out.data))
-        }
+        Scalar.kernelConv2dForward(&s, x.data, weight.data, bias.map { UnsafePointer($0.data) }, out.data)
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return out.recorded("conv2d", inputs) { g in
             var s = geometry.kernelShape
             let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
             let gw = weight.isTracked ? Tensor(uninitializedShape: weight.shape) : nil
             let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: bias!.shape) : nil
-            if Scalar.isFloat32 {
-                ck_conv2d_backward_f32(&s, f32(x.data), f32(weight.data), f32(g.data),
-                                       gx.map { f32($0.data) }, gw.map { f32($0.data) }, gb.map { f32($0.data) })
-            } else {
-                ck_conv2d_backward_f64(&s, f64(x.data), f64(weight.data), f64(g.data),
-                                       gx.map { f64($0.data) }, gw.map { f64($0.data) }, gb.map { f64($0.data) })
-            }
+            Scalar.kernelConv2dBackward(&s, x.data, weight.data, g.data,
+                                        gx.map { $0.data }, gw.map { $0.data }, gb.map { $0.data })
             return bias == nil ? [gx, gw] : [gx, gw, gb]
         }
     }

@@ -10,11 +10,7 @@ extension Tensor {
     static func copyRows(_ rows: Int, width: Int, from src: UnsafeMutablePointer<Scalar>, stride srcStride: Int,
                          to dst: UnsafeMutablePointer<Scalar>, stride dstStride: Int, accumulate: Bool = false) {
         guard rows > 0, width > 0 else { return }
-        if Scalar.isFloat32 {
-            ck_copy_rows_f32(rows, width, f32(src), srcStride, f32(dst), dstStride, accumulate ? 1 : 0)
-        } else {
-            ck_copy_rows_f64(rows, width, f64(src), srcStride, f64(dst), dstStride, accumulate ? 1 : 0)
-        }
+        Scalar.kernelCopyRows(rows, width, src, srcStride, dst, dstStride, accumulate ? 1 : 0)
     }
 
     /// Elements `range` along `axis` (all other axes whole).
@@ -39,12 +35,12 @@ extension Tensor {
         let (outer, n, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: outShape)
         if out.count > 0 {
-            if Scalar.isFloat32 { ck_index_select_f32(outer, n, inner, f32(x.data), indices.count, indices, f32(out.data)) } else { ck_index_select_f64(outer, n, inner, f64(x.data), indices.count, indices, f64(out.data)) }
+            Scalar.kernelIndexSelect(outer, n, inner, x.data, indices.count, indices, out.data)
         }
         return out.recorded("indexSelect", [x]) { g in
             let gx = Tensor(zeros: x.shape)
             if g.count > 0 {
-                if Scalar.isFloat32 { ck_index_select_backward_f32(outer, n, inner, f32(g.data), indices.count, indices, f32(gx.data)) } else { ck_index_select_backward_f64(outer, n, inner, f64(g.data), indices.count, indices, f64(gx.data)) }
+                Scalar.kernelIndexSelectBackward(outer, n, inner, g.data, indices.count, indices, gx.data)
             }
             return [gx]
         }
@@ -58,12 +54,12 @@ extension Tensor {
         let (outer, n, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: outShape)
         if out.count > 0 {
-            if Scalar.isFloat32 { ck_gather_f32(outer, n, inner, f32(x.data), indices, f32(out.data)) } else { ck_gather_f64(outer, n, inner, f64(x.data), indices, f64(out.data)) }
+            Scalar.kernelGather(outer, n, inner, x.data, indices, out.data)
         }
         return out.recorded("gather", [x]) { g in
             let gx = Tensor(zeros: x.shape)
             if g.count > 0 {
-                if Scalar.isFloat32 { ck_gather_backward_f32(outer, n, inner, f32(g.data), indices, f32(gx.data)) } else { ck_gather_backward_f64(outer, n, inner, f64(g.data), indices, f64(gx.data)) }
+                Scalar.kernelGatherBackward(outer, n, inner, g.data, indices, gx.data)
             }
             return [gx]
         }
@@ -113,10 +109,10 @@ extension Tensor {
         let outShape = validate { try Shapes.fillLowerTriangular(shape, size: n) }
         let batch = count / (n * (n + 1) / 2)
         let out = Tensor(uninitializedShape: outShape)
-        if Scalar.isFloat32 { ck_fill_lower_f32(batch, n, f32(v.data), f32(out.data)) } else { ck_fill_lower_f64(batch, n, f64(v.data), f64(out.data)) }
+        Scalar.kernelFillLower(batch, n, v.data, out.data)
         return out.recorded("fillLowerTriangular", [v]) { g in
             let gv = Tensor(uninitializedShape: v.shape)
-            if Scalar.isFloat32 { ck_fill_lower_backward_f32(batch, n, f32(g.data), f32(gv.data)) } else { ck_fill_lower_backward_f64(batch, n, f64(g.data), f64(gv.data)) }
+            Scalar.kernelFillLowerBackward(batch, n, g.data, gv.data)
             return [gv]
         }
     }

@@ -29,20 +29,12 @@ extension Tensor {
             // One product; or a shared right operand, so the batch stacks into the rows of one
             // gemm; or both shared, so one product is computed and copied to every batch entry.
             let rows = stackRows ? count * m : m
-            if Scalar.isFloat32 {
-                ck_gemm_f32(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, n, k, 1, f32(aFull.data), lda, f32(bFull.data), ldb, 0, f32(out.data), n)
-            } else {
-                ck_gemm_f64(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, n, k, 1, f64(aFull.data), lda, f64(bFull.data), ldb, 0, f64(out.data), n)
-            }
+            Scalar.kernelGemm(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, n, k, 1, aFull.data, lda, bFull.data, ldb, 0, out.data, n)
             if !stackRows && count > 1 {
                 for i in 1..<count { (out.data + i * m * n).update(from: out.data, count: m * n) }
             }
         } else if count > 0 {
-            if Scalar.isFloat32 {
-                ck_gemm_batched_f32(count, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, f32(aFull.data), lda, strideA, f32(bFull.data), ldb, strideB, 0, f32(out.data), n, m * n)
-            } else {
-                ck_gemm_batched_f64(count, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, f64(aFull.data), lda, strideA, f64(bFull.data), ldb, strideB, 0, f64(out.data), n, m * n)
-            }
+            Scalar.kernelGemmBatched(count, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, aFull.data, lda, strideA, bFull.data, ldb, strideB, 0, out.data, n, m * n)
         }
         return out.recorded("matmul", [a, b]) { g in
             // C = op(A) op(B):  dA = g op(B)ᵀ (transposed back if A was), dB likewise.
@@ -70,7 +62,7 @@ extension Tensor {
         let n = shape[rank - 1]
         let out = copy()
         let batch = n == 0 ? 0 : count / (n * n)
-        let info = Scalar.isFloat32 ? ck_cholesky_f32(batch, n, f32(out.data)) : ck_cholesky_f64(batch, n, f64(out.data))
+        let info = Scalar.kernelCholesky(batch, n, out.data)
         if info != 0 {
             throw ShapeError("cholesky", "matrix is not positive definite (LAPACK info \(info))")
         }

@@ -48,7 +48,7 @@ extension Tensor {
         let mean = Tensor(uninitializedShape: [c]), invstd = Tensor(uninitializedShape: [c])
         if training {
             let variance = Tensor(uninitializedShape: [c])
-            if Scalar.isFloat32 { ck_batchnorm_stats_f32(n, c, inner, f32(x.data), f32(mean.data), f32(variance.data)) } else { ck_batchnorm_stats_f64(n, c, inner, f64(x.data), f64(mean.data), f64(variance.data)) }
+            Scalar.kernelBatchNormStats(n, c, inner, x.data, mean.data, variance.data)
             let m = Scalar(momentum), unbias = Scalar(n * inner) / Scalar(n * inner - 1)
             for i in 0..<c {
                 invstd.data[i] = 1 / (variance.data[i] + Scalar(epsilon)).squareRoot()
@@ -65,13 +65,8 @@ extension Tensor {
             }
         }
         let out = Tensor(uninitializedShape: x.shape)
-        func ptr32(_ t: Tensor?) -> UnsafePointer<Float>? { t.map { UnsafePointer(f32($0.data)) } }
-        func ptr64(_ t: Tensor?) -> UnsafePointer<Double>? { t.map { UnsafePointer(f64($0.data)) } }
-        if Scalar.isFloat32 {
-            ck_batchnorm_apply_f32(n, c, inner, f32(x.data), f32(mean.data), f32(invstd.data), ptr32(weight), ptr32(bias), f32(out.data))
-        } else {
-            ck_batchnorm_apply_f64(n, c, inner, f64(x.data), f64(mean.data), f64(invstd.data), ptr64(weight), ptr64(bias), f64(out.data))
-        }
+        func pointer(_ t: Tensor?) -> UnsafePointer<Scalar>? { t.map { UnsafePointer($0.data) } }
+        Scalar.kernelBatchNormApply(n, c, inner, x.data, mean.data, invstd.data, pointer(weight), pointer(bias), out.data)
         var inputs = [x]
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
@@ -80,13 +75,8 @@ extension Tensor {
             let gw = (weight?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
             let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
             let stats: Int32 = training ? 1 : 0
-            if Scalar.isFloat32 {
-                ck_batchnorm_backward_f32(n, c, inner, f32(x.data), f32(g.data), f32(mean.data), f32(invstd.data), ptr32(weight), stats,
-                                          gx.map { f32($0.data) }, gw.map { f32($0.data) }, gb.map { f32($0.data) })
-            } else {
-                ck_batchnorm_backward_f64(n, c, inner, f64(x.data), f64(g.data), f64(mean.data), f64(invstd.data), ptr64(weight), stats,
-                                          gx.map { f64($0.data) }, gw.map { f64($0.data) }, gb.map { f64($0.data) })
-            }
+            Scalar.kernelBatchNormBackward(n, c, inner, x.data, g.data, mean.data, invstd.data, pointer(weight), stats,
+                                           gx.map { $0.data }, gw.map { $0.data }, gb.map { $0.data })
             var grads: [Tensor?] = [gx]
             if weight != nil { grads.append(gw) }
             if bias != nil { grads.append(gb) }

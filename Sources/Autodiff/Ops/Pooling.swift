@@ -45,12 +45,12 @@ extension Tensor {
         // Where each maximum came from, for backward (kept only while the graph is).
         var argmax = [Int32](repeating: 0, count: out.count)
         argmax.withUnsafeMutableBufferPointer { arg in
-            if Scalar.isFloat32 { ck_maxpool2d_forward_f32(&s, f32(x.data), f32(out.data), arg.baseAddress) } else { ck_maxpool2d_forward_f64(&s, f64(x.data), f64(out.data), arg.baseAddress) }
+            Scalar.kernelMaxPool2dForward(&s, x.data, out.data, arg.baseAddress)
         }
         return out.recorded("maxPool2d", [x]) { g in
             var s = geometry.kernelShape
             let gx = Tensor(uninitializedShape: x.shape)
-            if Scalar.isFloat32 { ck_maxpool2d_backward_f32(&s, argmax, f32(g.data), f32(gx.data)) } else { ck_maxpool2d_backward_f64(&s, argmax, f64(g.data), f64(gx.data)) }
+            Scalar.kernelMaxPool2dBackward(&s, argmax, g.data, gx.data)
             return [gx]
         }
     }
@@ -61,11 +61,11 @@ extension Tensor {
         let geometry = validate { try Pool2dGeometry(op: "avgPool2d", input: x.shape, kernelSize: kernelSize, stride: stride, padding: padding) }
         var s = geometry.kernelShape
         let out = Tensor(uninitializedShape: geometry.outputShape)
-        if Scalar.isFloat32 { ck_avgpool2d_forward_f32(&s, f32(x.data), f32(out.data)) } else { ck_avgpool2d_forward_f64(&s, f64(x.data), f64(out.data)) }
+        Scalar.kernelAvgPool2dForward(&s, x.data, out.data)
         return out.recorded("avgPool2d", [x]) { g in
             var s = geometry.kernelShape
             let gx = Tensor(uninitializedShape: x.shape)
-            if Scalar.isFloat32 { ck_avgpool2d_backward_f32(&s, f32(g.data), f32(gx.data)) } else { ck_avgpool2d_backward_f64(&s, f64(g.data), f64(gx.data)) }
+            Scalar.kernelAvgPool2dBackward(&s, g.data, gx.data)
             return [gx]
         }
     }

@@ -20,7 +20,7 @@ extension Tensor {
         var outShape = shape
         outShape[axis] = 1
         let out = Tensor(uninitializedShape: outShape)
-        if Scalar.isFloat32 { ck_reduce_f32(Int32(CK_REDUCE_SUM), outer, r, inner, f32(data), f32(out.data), nil) } else { ck_reduce_f64(Int32(CK_REDUCE_SUM), outer, r, inner, f64(data), f64(out.data), nil) }
+        Scalar.kernelReduce(Int32(CK_REDUCE_SUM), outer, r, inner, data, out.data, nil)
         return out
     }
 
@@ -63,7 +63,7 @@ extension Tensor {
         kept[a] = 1
         let values = Tensor(uninitializedShape: kept)
         var positions = [Int32](repeating: 0, count: outer * inner)
-        if Scalar.isFloat32 { ck_reduce_f32(Int32(CK_REDUCE_MAX), outer, r, inner, f32(data), f32(values.data), &positions) } else { ck_reduce_f64(Int32(CK_REDUCE_MAX), outer, r, inner, f64(data), f64(values.data), &positions) }
+        Scalar.kernelReduce(Int32(CK_REDUCE_MAX), outer, r, inner, data, values.data, &positions)
         return (values, positions)
     }
 
@@ -101,7 +101,7 @@ extension Tensor {
         var kept = shape
         kept[a] = 1
         let out = Tensor(uninitializedShape: kept)
-        if Scalar.isFloat32 { ck_logsumexp_f32(outer, r, inner, f32(data), f32(out.data)) } else { ck_logsumexp_f64(outer, r, inner, f64(data), f64(out.data)) }
+        Scalar.kernelLogSumExp(outer, r, inner, data, out.data)
         var finalShape = shape
         if keepDims { finalShape[a] = 1 } else { finalShape.remove(at: a) }
         let result = Tensor(shape: finalShape, storage: out.storage)
@@ -118,11 +118,11 @@ extension Tensor {
         let a = validate { try Shapes.axis(axis, of: shape, op: op) }
         let (outer, r, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: shape)
-        if Scalar.isFloat32 { ck_softmax_f32(outer, r, inner, f32(data), f32(out.data), log ? 1 : 0) } else { ck_softmax_f64(outer, r, inner, f64(data), f64(out.data), log ? 1 : 0) }
+        Scalar.kernelSoftmax(outer, r, inner, data, out.data, log ? 1 : 0)
         let y = out.savedForBackward()
         return out.recorded(op, [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
-            if Scalar.isFloat32 { ck_softmax_backward_f32(outer, r, inner, f32(y.data), f32(g.data), f32(gx.data), log ? 1 : 0) } else { ck_softmax_backward_f64(outer, r, inner, f64(y.data), f64(g.data), f64(gx.data), log ? 1 : 0) }
+            Scalar.kernelSoftmaxBackward(outer, r, inner, y.data, g.data, gx.data, log ? 1 : 0)
             return [gx]
         }
     }

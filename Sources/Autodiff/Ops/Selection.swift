@@ -11,10 +11,10 @@ extension Tensor {
         validate { try Shapes.clampBounds(min: min.map(Double.init), max: max.map(Double.init)) }
         let lo = min ?? -Scalar.infinity, hi = max ?? Scalar.infinity
         let out = Tensor(uninitializedShape: shape)
-        if Scalar.isFloat32 { ck_clamp_f32(count, f32(x.data), f32(lo), f32(hi), f32(out.data)) } else { ck_clamp_f64(count, f64(x.data), f64(lo), f64(hi), f64(out.data)) }
+        Scalar.kernelClamp(count, x.data, lo, hi, out.data)
         return out.recorded("clamp", [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
-            if Scalar.isFloat32 { ck_clamp_backward_f32(x.count, f32(x.data), f32(lo), f32(hi), f32(g.data), f32(gx.data)) } else { ck_clamp_backward_f64(x.count, f64(x.data), f64(lo), f64(hi), f64(g.data), f64(gx.data)) }
+            Scalar.kernelClampBackward(x.count, x.data, lo, hi, g.data, gx.data)
             return [gx]
         }
     }
@@ -22,7 +22,7 @@ extension Tensor {
     /// out = condition ? a : b elementwise, for same-length tensors and a byte mask.
     static func choose(_ mask: [UInt8], _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
-        if Scalar.isFloat32 { ck_where_f32(out.count, mask, f32(a.data), f32(b.data), f32(out.data)) } else { ck_where_f64(out.count, mask, f64(a.data), f64(b.data), f64(out.data)) }
+        Scalar.kernelWhere(out.count, mask, a.data, b.data, out.data)
         return out
     }
 

@@ -25,7 +25,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: target)
         if out.count > 0 {
             let (s, sx, _) = broadcastStrides(target, shape, target)
-            if Scalar.isFloat32 { ck_strided_copy_f32(Int32(s.count), s, sx, f32(data), f32(out.data)) } else { ck_strided_copy_f64(Int32(s.count), s, sx, f64(data), f64(out.data)) }
+            Scalar.kernelStridedCopy(Int32(s.count), s, sx, data, out.data)
         }
         return out.recorded("expand", [x]) { g in [g.sum(toShape: x.shape)] }
     }
@@ -40,7 +40,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: outShape)
         if out.count > 0 {
             let strides = order.map { inStrides[$0] }
-            if Scalar.isFloat32 { ck_strided_copy_f32(Int32(rank), outShape, strides, f32(data), f32(out.data)) } else { ck_strided_copy_f64(Int32(rank), outShape, strides, f64(data), f64(out.data)) }
+            Scalar.kernelStridedCopy(Int32(rank), outShape, strides, data, out.data)
         }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, o) in order.enumerated() { inverse[o] = i }

@@ -7,15 +7,11 @@ extension Tensor {
     func unary(_ code: Int32, _ op: String) -> Tensor {
         let x = self
         let out = Tensor(uninitializedShape: shape)
-        if Scalar.isFloat32 { ck_unary_f32(code, count, f32(x.data), f32(out.data)) } else { ck_unary_f64(code, count, f64(x.data), f64(out.data)) }
+        Scalar.kernelUnary(code, count, x.data, out.data)
         let y = out.savedForBackward()
         return out.recorded(op, [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
-            if Scalar.isFloat32 {
-                ck_unary_backward_f32(code, x.count, f32(x.data), f32(y.data), f32(g.data), f32(gx.data))
-            } else {
-                ck_unary_backward_f64(code, x.count, f64(x.data), f64(y.data), f64(g.data), f64(gx.data))
-            }
+            Scalar.kernelUnaryBackward(code, x.count, x.data, y.data, g.data, gx.data)
             return [gx]
         }
     }

@@ -42,11 +42,7 @@ final class AdamUpdate<Scalar: TensorScalar> {
             guard let grad = parameter.gradientForUpdate(index: i, owner: owner) else { continue }
             parameterSteps[i] += 1
             let m = exponentialAverages[i].data, v = exponentialSquareAverages[i].data
-            if Scalar.isFloat32 {
-                ck_adam_step_f32(parameter.count, f32(parameter.data), f32(grad.data), f32(m), f32(v), &hyper, parameterSteps[i])
-            } else {
-                ck_adam_step_f64(parameter.count, f64(parameter.data), f64(grad.data), f64(m), f64(v), &hyper, parameterSteps[i])
-            }
+            Scalar.kernelAdamStep(parameter.count, parameter.data, grad.data, m, v, &hyper, parameterSteps[i])
         }
         stepCount += 1
     }

@@ -15,7 +15,7 @@ public func clipGradientNorm<S: TensorScalar>(_ parameters: [Tensor<S>], maxNorm
     let factor = maxNorm / (norm + 1e-6)
     if norm.isFinite && factor < 1 {
         for g in gradients {
-            if S.isFloat32 { ck_scale_inplace_f32(g.count, f32(g.data), factor) } else { ck_scale_inplace_f64(g.count, f64(g.data), factor) }
+            S.kernelScaleInPlace(g.count, g.data, factor)
         }
     }
     return norm
@@ -30,7 +30,7 @@ public func gradientNorm<S: TensorScalar>(_ parameters: [Tensor<S>]) -> Double {
 private func globalNorm<S: TensorScalar>(_ tensors: [Tensor<S>]) -> Double {
     var sumOfSquares = 0.0
     for t in tensors {
-        sumOfSquares += S.isFloat32 ? ck_sum_squares_f32(t.count, f32(t.data)) : ck_sum_squares_f64(t.count, f64(t.data))
+        sumOfSquares += S.kernelSumOfSquares(t.count, t.data)
     }
     return sumOfSquares.squareRoot()
 }

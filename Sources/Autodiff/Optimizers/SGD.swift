@@ -56,11 +56,7 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
             guard let grad = parameter.gradientForUpdate(index: i, owner: "SGD") else { continue }
             let first: Int32 = parameterSteps[i] == 0 ? 1 : 0
             let buffer = momentumBuffers.isEmpty ? nil : momentumBuffers[i].data
-            if Scalar.isFloat32 {
-                ck_sgd_step_f32(parameter.count, f32(parameter.data), f32(grad.data), buffer.map(f32), &hyper, first)
-            } else {
-                ck_sgd_step_f64(parameter.count, f64(parameter.data), f64(grad.data), buffer.map(f64), &hyper, first)
-            }
+            Scalar.kernelSGDStep(parameter.count, parameter.data, grad.data, buffer, &hyper, first)
             parameterSteps[i] += 1
         }
         stepCount += 1

@@ -1,0 +1,17 @@
+// Runs the kernels on a chosen instruction set, so tests can compare every variant with the
+// generic one in one process. Not thread-safe: for serialized tests only.
+#include "ckernels_testing.h"
+#include "ckernels.h"
+
+// Defined in CKernels (isa.c), deliberately absent from its public header.
+extern int ck_isa_active;
+extern int ck_isa_cpu_best(void);
+
+int ck_testing_cpu_supports_isa(int isa) { return isa >= CK_ISA_GENERIC && isa <= ck_isa_cpu_best(); }
+
+int ck_testing_use_isa(int isa) {
+    if (!ck_testing_cpu_supports_isa(isa)) return -1;
+    const int previous = ck_isa_active;
+    ck_isa_active = isa;
+    return previous;
+}
