@@ -1,0 +1,42 @@
+import Autodiff
+import Layers
+
+/// PyTorch's nn.MaxPool2d(kernel, stride, ceil_mode=True) without padding: the output size is
+/// rounded up, so a last, partial window at the right and bottom edges is kept. Built on
+/// `maxPool2d` by extending the input with -infinity rows and columns (which never win a
+/// maximum), so it stays differentiable. A candidate for Layers' MaxPool2d as an option.
+public final class CeilModeMaxPool2d<Scalar: TensorScalar>: StatelessLayer {
+    public let kernelSize: Int
+    public let stride: Int
+    public var isTraining = false
+
+    public init(kernelSize: Int, stride: Int) {
+        precondition(kernelSize > 0 && stride > 0 && stride <= kernelSize,
+                     "CeilModeMaxPool2d: need 0 < stride <= kernelSize, got kernelSize=\(kernelSize) stride=\(stride)")
+        self.kernelSize = kernelSize
+        self.stride = stride
+    }
+
+    /// PyTorch's ceil-mode output length (a window must start inside the input).
+    public func outputLength(_ input: Int) -> Int {
+        precondition(input >= kernelSize, "CeilModeMaxPool2d: input length \(input) is smaller than the window \(kernelSize)")
+        var length = (input - kernelSize + stride - 1) / stride + 1
+        if (length - 1) * stride >= input { length -= 1 }
+        return length
+    }
+
+    public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard input.rank == 4 else { fatalError("CeilModeMaxPool2d: expected input [N, C, H, W], got \(shapeString(input.shape))") }
+        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let paddedHeight = (outputLength(h) - 1) * stride + kernelSize
+        let paddedWidth = (outputLength(w) - 1) * stride + kernelSize
+        var x = input
+        if paddedHeight > h {
+            x = Tensor.concat([x, Tensor(repeating: -Scalar.infinity, shape: [n, c, paddedHeight - h, w])], axis: 2)
+        }
+        if paddedWidth > w {
+            x = Tensor.concat([x, Tensor(repeating: -Scalar.infinity, shape: [n, c, paddedHeight, paddedWidth - w])], axis: 3)
+        }
+        return x.maxPool2d(kernelSize: kernelSize, stride: stride)
+    }
+}
