@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LRN", targets: ["LRN"]),
         .library(name: "FERData", targets: ["FERData"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "FaceDetection", targets: ["FaceDetection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Autodiff"]),
         .target(name: "LRN", dependencies: ["Autodiff", "Layers"]),
         .target(name: "FERData", dependencies: ["Autodiff", "CTurboJPEG", "CPNG"]),
+        // MTCNN face detection and alignment; the trained weights ship as resources (Weights/).
+        .target(name: "FaceDetection", dependencies: ["Autodiff", "Layers", "FERData"], resources: [.copy("Weights")]),
         .target(
             name: "Training",
             dependencies: [
@@ -51,6 +54,11 @@ let package = Package(
         .executableTarget(name: "Example-Tables", dependencies: ["Training"], path: "Examples/Tables"),
         .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN"], path: "Examples/Tutorial"),
         .executableTarget(
+            name: "Example-Faces",
+            dependencies: ["FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Faces"
+        ),
+        .executableTarget(
             name: "Benchmarks",
             dependencies: ["Autodiff", "Layers", "LRN", "CKernels"],
             path: "Examples/Benchmarks"
@@ -61,6 +69,8 @@ let package = Package(
         .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
         .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )
