@@ -17,6 +17,24 @@ import Testing
         #expect(prelu(x).scalars == [-1, -2, -3, 1, 2, 3])
     }
 
+    /// The one-pass inference path and the recorded ops agree, NaN included; the recorded path
+    /// carries gradients to the input and the slopes.
+    @Test func inferenceAndTrainingPathsAgree() throws {
+        let prelu = PReLU<Float>(channels: 3)
+        prelu.weight = Tensor(shape: [3], scalars: [0.1, -0.5, 2])
+        let values: [Float] = (0..<24).map { Float($0 % 7) - 3.5 }.enumerated().map { $0.offset == 5 ? .nan : $0.element }
+        let x = Tensor<Float>(shape: [2, 3, 2, 2], scalars: values)
+        let fast = Graph.withoutRecording { prelu(x) }.scalars
+        let recorded = prelu.differentiable(x).scalars
+        #expect(zip(fast, recorded).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(fast[5].isNaN)
+        prelu.weight.requiresGrad = true
+        let input = Tensor<Float>(shape: [1, 3, 1, 1], scalars: [-2, 3, -1], requiresGrad: true)
+        prelu(input).sum().backward()
+        #expect(input.grad?.scalars == [0.1, 1, 2])
+        #expect(prelu.weight.grad?.scalars == [-2, 0, -1])
+    }
+
     @Test func namesItsParameterLikePyTorch() {
         #expect(PReLU<Float>(channels: 4).namedParameters.map(\.name) == ["weight"])
         #expect(PReLU<Float>(channels: 4).weight.scalars == [0.25, 0.25, 0.25, 0.25])
