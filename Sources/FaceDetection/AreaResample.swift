@@ -55,6 +55,42 @@ public enum AreaResample {
         }
     }
 
+    /// The same for Float planes (the detector's working image), reading through a pointer:
+    /// the pyramid and the crops spend most of their non-network time here.
+    static func resample(_ source: FloatPlanes, x: Int, y: Int, width: Int, height: Int,
+                         outputWidth: Int, outputHeight: Int,
+                         into destination: UnsafeMutablePointer<Float>,
+                         transform: (Double) -> Float = { Float($0) }) {
+        precondition(x >= 0 && y >= 0 && width > 0 && height > 0 && x + width <= source.width && y + height <= source.height,
+                     "AreaResample: region x=\(x) y=\(y) \(width)x\(height) outside the \(source.width)x\(source.height) source")
+        precondition(outputWidth > 0 && outputHeight > 0, "AreaResample: output size \(outputWidth)x\(outputHeight)")
+        let columns = windows(input: width, output: outputWidth)
+        let rows = windows(input: height, output: outputHeight)
+        let plane = outputWidth * outputHeight
+        var rowSums = [Double](repeating: 0, count: height * outputWidth)
+        source.values.withUnsafeBufferPointer { values in
+            rowSums.withUnsafeMutableBufferPointer { sums in
+                for channel in 0..<source.channels {
+                    for row in 0..<height {
+                        let line = values.baseAddress! + (channel * source.height + y + row) * source.width + x
+                        for (o, window) in columns.enumerated() {
+                            var sum = 0.0
+                            for column in window { sum += Double(line[column]) }
+                            sums[row * outputWidth + o] = sum
+                        }
+                    }
+                    for (oy, rowWindow) in rows.enumerated() {
+                        for (ox, columnWindow) in columns.enumerated() {
+                            var sum = 0.0
+                            for row in rowWindow { sum += sums[row * outputWidth + ox] }
+                            destination[channel * plane + oy * outputWidth + ox] = transform(sum / Double(rowWindow.count * columnWindow.count))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The whole of `source` at a new size, as planes of Floats.
     public static func resized<Source: PixelSource>(_ source: Source, width: Int, height: Int) -> FloatPlanes {
         var values = [Float](repeating: 0, count: source.channels * width * height)

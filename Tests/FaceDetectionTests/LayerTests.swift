@@ -59,6 +59,24 @@ import Testing
         #expect(y.scalars == [6, 8, 9, 16, 18, 19, 21, 23, 24].map { Float($0) - 100 })
     }
 
+    /// The copy-free inference path and the recorded path agree (NaN propagates in both), and
+    /// the recorded path passes gradients to each window's maximum.
+    @Test func inferenceAndTrainingPathsAgree() {
+        var values: [Float] = (0..<(2 * 3 * 7 * 9)).map { (i: Int) -> Float in Float((i * 37) % 101) - 50 }
+        values[20] = .nan
+        let x = Tensor<Float>(shape: [2, 3, 7, 9], scalars: values)
+        for pool in [CeilModeMaxPool2d<Float>(kernelSize: 3, stride: 2), CeilModeMaxPool2d<Float>(kernelSize: 2, stride: 2)] {
+            let fast = Graph.withoutRecording { pool(x) }
+            let recorded = pool.differentiable(x)
+            #expect(fast.shape == recorded.shape)
+            #expect(zip(fast.scalars, recorded.scalars).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+            #expect(fast.scalars.contains { $0.isNaN })
+        }
+        let input = Tensor<Float>(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9], requiresGrad: true)
+        CeilModeMaxPool2d<Float>(kernelSize: 2, stride: 2)(input).sum().backward()
+        #expect(input.grad?.scalars == [0, 0, 0, 0, 1, 1, 0, 1, 1])
+    }
+
     @Test func exactFitMatchesFloorMode() {
         let x = Tensor<Float>(shape: [1, 2, 4, 4], scalars: (0..<32).map { Float(($0 * 7) % 11) })
         #expect(CeilModeMaxPool2d<Float>(kernelSize: 2, stride: 2)(x).scalars == x.maxPool2d(kernelSize: 2, stride: 2).scalars)
