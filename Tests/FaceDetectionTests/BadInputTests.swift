@@ -33,6 +33,7 @@ import Testing
     /// Headers beyond the decoder's limits are refused before any pixel is allocated.
     @Test func hugeImageHeadersAreRefused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wide-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try ImageCodec.save(RGBImage(width: ImageCodec.maximumSide + 1, height: 1, red: 0, green: 0, blue: 0), path: path)
         #expect(throws: FERDataError.imageTooLarge(path: path, width: ImageCodec.maximumSide + 1, height: 1)) {
             _ = try ImageCodec.load(path: path)

@@ -33,6 +33,7 @@ import Testing
 
     @Test func writesAnnotatedPhotoAndCropsAndNeverOverwrites() throws {
         let output = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
         let first = try Self.run([Fixtures.path("astronaut.png"), "--output", output, "--save-crops", "--crop-size", "96"])
         #expect(first.status == 0, "\(first.errors)")
         #expect(first.output.contains("astronaut.png: 1 face") && first.output.contains("score 0.999") && first.output.contains("landmarks"))
@@ -55,6 +56,7 @@ import Testing
 
     @Test func badFlagsAreRefusedWithTheirName() throws {
         let output = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
         let thresholds = try Self.run([Fixtures.path("astronaut.png"), "--output", output, "--thresholds", "0.6,0.7"])
         #expect(thresholds.status != 0 && thresholds.errors.contains("thresholds"))
         let minimum = try Self.run([Fixtures.path("astronaut.png"), "--output", output, "--min-face-size", "5"])
@@ -66,6 +68,7 @@ import Testing
     /// A photo without faces is a result ("0 faces"), not an error.
     @Test func photoWithoutFaces() throws {
         let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let blank = (folder as NSString).appendingPathComponent("blank.png")
         try ImageCodec.save(RGBImage(width: 64, height: 48, red: 90, green: 90, blue: 90), path: blank)

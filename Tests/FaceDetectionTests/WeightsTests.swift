@@ -37,6 +37,7 @@ import Testing
 
     @Test func missingFileIsNamed() throws {
         let folder = try Self.copyOfWeights()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.removeItem(at: folder.appendingPathComponent(MTCNNWeights.fileNames.rnet))
         let text = Self.message { _ = try FaceDetector(weightsDirectory: folder) }
         #expect(text.contains("mtcnn-rnet.safetensors") && text.contains("no such file"))
@@ -44,6 +45,7 @@ import Testing
 
     @Test func notASafetensorsFile() throws {
         let folder = try Self.copyOfWeights()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try Data("not weights".utf8).write(to: folder.appendingPathComponent(MTCNNWeights.fileNames.onet))
         let text = Self.message { _ = try MTCNNWeights.load(directory: folder) }
         #expect(text.contains("mtcnn-onet.safetensors") && text.contains("not a valid safetensors file"))
@@ -51,6 +53,7 @@ import Testing
 
     @Test func wrongShapeIsNamed() throws {
         let folder = try Self.copyOfWeights()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try Self.rewritePNet(in: folder) { $0["conv2.weight"] = Tensor(zeros: [16, 10, 2, 2]) }
         let text = Self.message { _ = try MTCNNWeights.load(directory: folder) }
         #expect(text.contains("mtcnn-pnet.safetensors") && text.contains("conv2.weight") && text.contains("[16, 10, 2, 2]"))
@@ -58,6 +61,7 @@ import Testing
 
     @Test func missingAndExtraNames() throws {
         let folder = try Self.copyOfWeights()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try Self.rewritePNet(in: folder) { tensors in
             tensors["prelu3.weight"] = nil
             tensors["conv5.weight"] = Tensor(zeros: [1])
@@ -68,6 +72,7 @@ import Testing
 
     @Test func nonFiniteValueIsNamed() throws {
         let folder = try Self.copyOfWeights()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try Self.rewritePNet(in: folder) { tensors in
             let bias = tensors["conv3.bias"]!.copy()
             bias.data[5] = .nan
@@ -79,6 +84,8 @@ import Testing
 
     /// The untouched copy loads: the failures above come from the damage, not the copying.
     @Test func intactCopyLoads() throws {
-        _ = try FaceDetector(weightsDirectory: try Self.copyOfWeights())
+        let folder = try Self.copyOfWeights()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try FaceDetector(weightsDirectory: folder)
     }
 }
