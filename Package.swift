@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FERData", targets: ["FERData"]),
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "FaceDetection", targets: ["FaceDetection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,8 @@ let package = Package(
         .target(name: "FERData", dependencies: ["Autodiff", "CTurboJPEG", "CPNG"]),
         // After training: the exported model file, prediction, contact sheets.
         .target(name: "Inference", dependencies: ["Autodiff", "Layers", "LRN", "FERData"]),
+        // MTCNN face detection and alignment; the trained weights ship as resources (Weights/).
+        .target(name: "FaceDetection", dependencies: ["Autodiff", "Layers", "FERData"], resources: [.copy("Weights")]),
         .target(
             name: "Training",
             dependencies: [
@@ -67,6 +70,11 @@ let package = Package(
         .executableTarget(name: "Example-Audit", dependencies: ["Training", "Inference"], path: "Examples/Audit"),
         .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN"], path: "Examples/Tutorial"),
         .executableTarget(
+            name: "Example-Faces",
+            dependencies: ["FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Faces"
+        ),
+        .executableTarget(
             name: "Benchmarks",
             dependencies: ["Autodiff", "Layers", "LRN", "CKernels"],
             path: "Examples/Benchmarks"
@@ -78,6 +86,8 @@ let package = Package(
         .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData"]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

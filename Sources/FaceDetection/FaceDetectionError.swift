@@ -1,0 +1,18 @@
+/// Everything that can go wrong when detecting or aligning faces because of data, files or
+/// options (programmer errors trap instead). Each message names the file, option or tensor and
+/// what was expected. Finding no face is not an error: `detect` returns an empty list.
+public enum FaceDetectionError: Error, CustomStringConvertible, Equatable {
+    /// A weights file that cannot be read, or whose names, shapes or values are wrong.
+    case invalidWeights(path: String, reason: String)
+    /// An option out of its range (`--thresholds`, `--min-face-size`, an output size, ...).
+    case invalidOption(name: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidWeights(path, reason):
+            return "MTCNN weights \(path): \(reason)"
+        case let .invalidOption(name, value, expected):
+            return "invalid \(name) \(value): expected \(expected)"
+        }
+    }
+}
