@@ -3,7 +3,7 @@ import LRN
 
 // The HUM head at the paper's sizes: M = 64 features of D = 512, C = 7 classes, full 7 x 7
 // factor, S = 1000 draws, T = 0.7. Forward + backward includes drawing the 448,000 normals and
-// the gradient into the features (as the PyTorch reference does: ../shared/bench, 17 ms).
+// the gradient into the features (as Scripts/bench/torch_workloads.py hum does).
 // Also CLD's forward + backward at the same sizes (no PyTorch figure).
 
 /// Median wall time of `body` in milliseconds over `runs` runs after `warmUp` runs.

@@ -3,7 +3,7 @@ import CKernels
 import Foundation
 
 // Kernel benchmarks: sgemm through `matmul` vs raw cblas_sgemm, elementwise bandwidth, and the
-// 3x3 convolution that dominates ResNet18 (the same shapes as ../shared/bench/torch_reference.py).
+// 3x3 convolution that dominates ResNet18 (the same shapes as Scripts/bench/torch_workloads.py conv3x3).
 // Each figure is the median of several timed runs after warm-up.
 
 /// Machine-wide busy CPU seconds (user + nice + system + irq + softirq, from /proc/stat) and
@@ -189,7 +189,7 @@ func kernelBenchmarks() -> [String: Double] {
     figures["add_16M_gbps"] = Double(3 * count * MemoryLayout<Float>.stride) / add.seconds / 1e9
     rows.append(BenchmarkRow(name: "add 16M floats (x + y), 3 x 64 MB", value: figures["add_16M_gbps"]!, unit: "GB/s", detail: String(format: "%.2f ms; %@", add.seconds * 1e3, add.note)))
 
-    // ---- conv 3x3 64->64 56x56 batch 64, padding 1, no bias (as torch_reference.py).
+    // ---- conv 3x3 64->64 56x56 batch 64, padding 1, no bias (as Scripts/bench/torch_workloads.py conv3x3).
     let input = Tensor<Float>(randomNormal: [64, 64, 56, 56], generator: &rng)
     let weight = Tensor<Float>(randomNormal: [64, 64, 3, 3], std: 0.05, generator: &rng)
     let geometry = try! Conv2dGeometry(input: input.shape, weight: weight.shape, bias: nil, stride: 1, padding: 1, dilation: 1, groups: 1)
@@ -239,7 +239,7 @@ func kernelBenchmarks() -> [String: Double] {
 /// ResNet18 (7 classes, torchvision's architecture) written directly on the Autodiff ops, with
 /// no Layers module: how fast the kernels alone make a training step (forward, cross-entropy,
 /// backward; the SGD update is left out, it is a few axpy's). Same shapes as
-/// torch_reference.py: batch 64, 3x112x112.
+/// As Scripts/bench/torch_workloads.py resnet18: batch 64, 3x112x112.
 final class OpsOnlyResnet18 {
     struct ConvBN {
         let weight: Tensor<Float>

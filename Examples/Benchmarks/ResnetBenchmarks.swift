@@ -3,58 +3,8 @@ import Foundation
 import Layers
 
 // ResNet18 as the paper trains it: 7 classes, batch 64, 3x112x112, cross-entropy, SGD with
-// momentum 0.9 — the same workload as ../shared/bench/torch_reference.py, so the figures compare
-// directly. Iterations: RESNET_BENCH_ITERATIONS (default 3), after one warm-up each.
-
-/// Mean cross-entropy of logits [N, C] against integer labels.
-private func crossEntropy(_ logits: Tensor<Float>, _ labels: [Int]) -> Tensor<Float> {
-    let oneHot = Tensor<Float>(zeros: logits.shape)
-    for (n, label) in labels.enumerated() { oneHot[n, label] = 1 }
-    return -(logits.logSoftmax(axis: 1) * oneHot).sum() / Float(labels.count)
-}
-
-/// Peak resident set size of this process so far, in MB.
-private func peakRSSMegabytes() -> Double {
-    var usage = rusage()
-    #if os(Linux)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    return Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
-    #endif
-}
-
-private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-
-/// User + system CPU seconds of this process so far (all threads).
-private func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if os(Linux)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}
-
-/// Seconds per call of `body`: one warm-up, then the median of `iterations` timed calls, and the
-/// median CPU seconds per call (on a shared machine, wall time / CPU time shows how many cores we got).
-private func timed(iterations: Int, _ body: () -> Void) -> (median: Double, all: [Double], cpu: Double) {
-    body()
-    var times: [Double] = [], cpu: [Double] = []
-    for _ in 0..<iterations {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let cpuStart = processCPUSeconds()
-        body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        cpu.append(processCPUSeconds() - cpuStart)
-    }
-    return (median(times), times, median(cpu))
-}
+// momentum 0.9 — the same workload as Scripts/bench/torch_workloads.py's `resnet18`, so the
+// figures compare directly (Scripts/bench/compare_with_torch.py runs both interleaved). Iterations: RESNET_BENCH_ITERATIONS (default 3), after one warm-up each.
 
 func resnetBenchmarks() -> [String: Double] {
     let batch = 64, size = 112, classes = 7
@@ -63,7 +13,7 @@ func resnetBenchmarks() -> [String: Double] {
     let model = ResNet18<Float>(classCount: classes, generator: &generator)
     let images = Tensor<Float>(randomNormal: [batch, 3, size, size], generator: &generator)
     let labels = (0..<batch).map { $0 % classes }
-    // As torch_reference.py: torch.optim.SGD(lr=0.01, momentum=0.9).
+    // As Scripts/bench/torch_workloads.py: torch.optim.SGD(lr=0.01, momentum=0.9).
     let optimizer = try! SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
     print("ResNet18: \(model.parameterCount) parameters, batch \(batch), 3x\(size)x\(size), \(iterations) timed iterations after one warm-up")
 
@@ -105,7 +55,6 @@ func resnetBenchmarks() -> [String: Double] {
                  inference.cpu, inference.cpu / inference.median, cores, cores, Double(batch) * Double(cores) / inference.cpu))
     let peak = peakRSSMegabytes()
     print(String(format: "  peak RSS: %.0f MB (after training steps: %.0f MB)", peak, trainRSS))
-    print("  PyTorch reference on this machine type (../shared/bench/README.md): 27.4 img/s train, 89.6 img/s inference")
 
     return [
         "parameters": Double(model.parameterCount),

@@ -6,6 +6,7 @@ import Foundation
 let groups: [(name: String, run: () -> [String: Double])] = [
     ("kernels", kernelBenchmarks),
     ("resnet", resnetBenchmarks),
+    ("smallnet", smallNetBenchmarks),
     ("hum", humBenchmarks),
     ("optim", optimizerBenchmarks),
     ("isa", instructionSetBenchmarks),
