@@ -23,7 +23,7 @@ W, H = 8, 6
 def lines(bytes_per_row, value, filt=0): return b"".join(bytes([filt]) + bytes(value(x, y) % 256 for x in range(bytes_per_row)) for y in range(H))
 png("Corpus/PNG/rgb.png", W, H, 2, 8, lines(3 * W, lambda x, y: x * 30 + y * 7))
 png("Corpus/PNG/grey-paeth.png", W, H, 0, 8, lines(W, lambda x, y: x + y, filt=4))
-png("Corpus/PNG/palette.png", W, H, 3, 4, lines(W // 2, lambda x, y: 0x12 + y), palette=b"\x00\x00\x00\xff\x00\x00\x00\xff\x00")
+png("Corpus/PNG/palette.png", W, H, 3, 4, lines(W // 2, lambda x, y: 0x12 if y % 2 else 0x01), palette=b"\x00\x00\x00\xff\x00\x00\x00\xff\x00")
 png("Corpus/PNG/rgb16-sub.png", W, H, 2, 16, lines(6 * W, lambda x, y: x * 11 + y, filt=1))
 png("Corpus/PNG/rgba-up.png", W, H, 6, 8, lines(4 * W, lambda x, y: x * 3 + y, filt=2))
 png("Corpus/PNG/grey-alpha-average.png", W, H, 4, 8, lines(2 * W, lambda x, y: x * 9, filt=3))
@@ -56,8 +56,8 @@ put("Corpus/SafeTensors/dtypes.safetensors", safetensors([
     ("bf16", "BF16", [2], b"\x80\x3f\x00\xc0"), ("i64", "I64", [1], struct.pack("<q", -3)),
     ("i32", "I32", [1], struct.pack("<i", 9)), ("u8", "U8", [3], b"\x01\x02\x03"), ("bool", "BOOL", [2], b"\x00\x01"),
     ("empty", "F32", [0, 4], b""), ("f8", "F8_E4M3", [1], b"\x38")]))
-put("Corpus/SafeTensors/overlap.safetensors",
-    struct.pack("<Q", 80) + b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'[:80] + b"\0" * 8)
+overlap = b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'
+put("Corpus/SafeTensors/overlap.safetensors", struct.pack("<Q", len(overlap)) + overlap + b"\0" * 8)
 put("Corpus/SafeTensors/huge-shape.safetensors", safetensors([("a", "F32", [4611686018427387904, 4], b"")]))
 put("Corpus/SafeTensors/escapes.safetensors", safetensors([("\u00e9\\\"\n", "F32", [1], f32[:4])], {"k": "\ud83d\ude00"}))
 data = open("Corpus/SafeTensors/f32.safetensors", "rb").read()
