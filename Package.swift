@@ -80,6 +80,21 @@ let package = Package(
             path: "Examples/Benchmarks"
         ),
 
+        // Fuzz targets (Documentation/Reliability.md): Scripts/fuzz.sh builds them with -D FUZZING
+        // and -sanitize=fuzzer; a plain build replays the input files named on the command line.
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: ["CLibFuzzer", "CTurboJPEG", "Autodiff", "Layers", "FERData"],
+            path: "Fuzz/Harnesses"
+        ),
+        .executableTarget(name: "Fuzz-PNG", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/PNG"),
+        .executableTarget(name: "Fuzz-JPEG", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/JPEG"),
+        .executableTarget(name: "Fuzz-SafeTensors", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/SafeTensors"),
+        .executableTarget(name: "Fuzz-RAFDB", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/RAFDB"),
+        .executableTarget(name: "Fuzz-FERPlus", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/FERPlus"),
+        .executableTarget(name: "Fuzz-AffectNet", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/AffectNet"),
+
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "CKernels", "CKernelsTestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Autodiff", "Layers"]),
         .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
@@ -88,6 +103,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -47,7 +47,7 @@ public struct RGBImage: Equatable, Sendable {
     /// is reported instead of silently training on nothing.
     public func cropped(x: Int, y: Int, width boxWidth: Int, height boxHeight: Int) throws -> RGBImage {
         let x0 = max(0, x), y0 = max(0, y)
-        let x1 = min(width, x + boxWidth), y1 = min(height, y + boxHeight)
+        let x1 = min(width, saturatingSum(x, boxWidth)), y1 = min(height, saturatingSum(y, boxHeight))
         guard x1 > x0, y1 > y0 else {
             throw FERDataError.invalidValue(
                 "crop box x=\(x) y=\(y) width=\(boxWidth) height=\(boxHeight) lies outside the \(width)x\(height) image")
@@ -59,6 +59,13 @@ public struct RGBImage: Equatable, Sendable {
             out.replaceSubrange((3 * row * w)..<(3 * (row + 1) * w), with: pixels[src..<(src + 3 * w)])
         }
         return RGBImage(width: w, height: h, pixels: out)
+    }
+
+    /// a + b clamped to Int's range: face boxes come from label files and may hold any Int
+    /// (x = Int.max must be "outside the image", not an arithmetic trap).
+    private func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
     }
 
     /// The mirror image (left ↔ right).

@@ -83,4 +83,15 @@ import Testing
         #expect(clipped.width == 5 && clipped.height == 1)
         #expect(errorMessage { _ = try image.cropped(x: 9, y: 0, width: 3, height: 3) }.contains("x=9"))
     }
+
+    /// Box coordinates from a label file can be any Int; the sums must not overflow (an AffectNet
+    /// face_x of 9223372036854775807 trapped: Tests/Fuzz/Crashes/AffectNet/face-x-int-max.csv).
+    @Test func cropWithExtremeBoxCoordinatesThrowsOrClips() throws {
+        let image = RGBImage(width: 5, height: 4, red: 1, green: 2, blue: 3)
+        #expect(errorMessage { _ = try image.cropped(x: .max, y: 0, width: 1, height: 1) }.contains("x=\(Int.max)"))
+        #expect(errorMessage { _ = try image.cropped(x: 0, y: .max, width: 1, height: .max) }.contains("y=\(Int.max)"))
+        #expect(errorMessage { _ = try image.cropped(x: .min, y: .min, width: .min, height: 1) }.contains("x=\(Int.min)"))
+        let clipped = try image.cropped(x: 1, y: 2, width: .max, height: .max)
+        #expect(clipped.width == 4 && clipped.height == 2)
+    }
 }

@@ -1,0 +1,3 @@
+import FuzzHarnesses
+
+FuzzMain.run(LabelFileHarnesses.ferPlus)
