@@ -46,12 +46,8 @@ public struct RGBImage: Equatable, Sendable {
     /// entirely (or has no area) is an error naming the box, so that a bad AffectNet face box
     /// is reported instead of silently training on nothing.
     public func cropped(x: Int, y: Int, width boxWidth: Int, height boxHeight: Int) throws -> RGBImage {
-        let x0 = max(0, x), y0 = max(0, y)
-        let x1 = min(width, saturatingSum(x, boxWidth)), y1 = min(height, saturatingSum(y, boxHeight))
-        guard x1 > x0, y1 > y0 else {
-            throw FERDataError.invalidValue(
-                "crop box x=\(x) y=\(y) width=\(boxWidth) height=\(boxHeight) lies outside the \(width)x\(height) image")
-        }
+        let (x0, y0, x1, y1) = try Self.clippedBox(x: x, y: y, width: boxWidth, height: boxHeight,
+                                                   imageWidth: width, imageHeight: height)
         let w = x1 - x0, h = y1 - y0
         var out = [UInt8](repeating: 0, count: w * h * 3)
         for row in 0..<h {
@@ -61,9 +57,22 @@ public struct RGBImage: Equatable, Sendable {
         return RGBImage(width: w, height: h, pixels: out)
     }
 
+    /// The part of a box that lies inside an imageWidth x imageHeight image, as corners
+    /// (x0, y0) inclusive and (x1, y1) exclusive; throws when none of it does.
+    static func clippedBox(x: Int, y: Int, width boxWidth: Int, height boxHeight: Int,
+                           imageWidth: Int, imageHeight: Int) throws -> (x0: Int, y0: Int, x1: Int, y1: Int) {
+        let x0 = max(0, x), y0 = max(0, y)
+        let x1 = min(imageWidth, saturatingSum(x, boxWidth)), y1 = min(imageHeight, saturatingSum(y, boxHeight))
+        guard x1 > x0, y1 > y0 else {
+            throw FERDataError.invalidValue(
+                "crop box x=\(x) y=\(y) width=\(boxWidth) height=\(boxHeight) lies outside the \(imageWidth)x\(imageHeight) image")
+        }
+        return (x0, y0, x1, y1)
+    }
+
     /// a + b clamped to Int's range: face boxes come from label files and may hold any Int
     /// (x = Int.max must be "outside the image", not an arithmetic trap).
-    private func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? (b > 0 ? .max : .min) : sum
     }
