@@ -82,7 +82,7 @@ let plainOptimizer = try SGD(parameters: plainBackbone.parameters + classifier.p
                              learningRate: 0.05, momentum: 0.9)
 for _ in 0..<60 {
     let features = plainBackbone.features(train.inputs)
-    let loss = softmaxCrossEntropy(logits: classifier(features), labels: train.labels) + cld(features)  // λ₁ = 1
+    let loss = crossEntropy(logits: classifier(features), labels: train.labels) + cld(features)  // λ₁ = 1
     plainOptimizer.zeroGrad()
     loss.backward()
     plainOptimizer.step()

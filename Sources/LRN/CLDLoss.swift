@@ -23,7 +23,7 @@ public struct CLDTerms<Scalar: TensorScalar> {
 /// centre-loss code); labels are never used. Add it to any loss on features [M, D]:
 ///
 ///     let cld = CLDLoss<Float>(classCount: 7, featureCount: 512, generator: &rng)
-///     let loss = softmaxCrossEntropy(logits: logits, labels: labels) + cld(features)
+///     let loss = crossEntropy(logits: logits, labels: labels) + cld(features)
 ///
 /// Remember to give `cld.parameters` to the optimiser.
 ///

@@ -89,7 +89,7 @@ public final class LRNModel<Backbone: FeatureExtractor>: Module {
             guard let draws else { fatalError("LRNModel.loss: objective \(objective) needs noise draws") }
             classification = head.loss(head(features), labels: labels, draws: draws)
         } else {
-            classification = softmaxCrossEntropy(logits: head.fc1(features), labels: labels)
+            classification = crossEntropy(logits: head.fc1(features), labels: labels)
         }
         guard objective.usesCLD else {
             return LRNLoss(total: classification, classification: classification, discriminative: nil)
