@@ -69,9 +69,6 @@ public final class CLDLoss<Scalar: TensorScalar>: Module {
         self.gradientThroughVariance = gradientThroughVariance
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] { [("centers", centers)] }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] { [] }
-
     /// L_cld for features [M, D].
     public func callAsFunction(_ features: Tensor<Scalar>) -> Tensor<Scalar> { terms(features).loss }
 

@@ -4,6 +4,7 @@ import Foundation
 import LRN
 import Testing
 @testable import Training
+@testable import Experiments
 
 @Suite("Experiment runner")
 struct RunnerTests {

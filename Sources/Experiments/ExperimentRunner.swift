@@ -1,10 +1,29 @@
 import Autodiff
 import FERData
 import Foundation
+import Training
 
-/// A new model for one run (method, settings, number of classes), with lines to print about it
-/// (e.g. what a `--pretrained` file provided).
-public typealias ModelBuilder<Model: TrainableModel> = (Method, ExperimentSettings, Int) throws -> (model: Model, notes: [String])
+/// A new model for one of the paper's objectives (method, settings, number of classes), with
+/// lines to print about it (e.g. what a `--pretrained` file provided).
+public typealias ModelBuilder<Model: TrainableModel> = (MethodName, ExperimentSettings, Int) throws -> (model: Model, notes: [String])
+
+/// A method a program offers besides the paper's four: `--method <name>` trains it on the
+/// same data, with the same loop, reports and comparison (see Documentation/BuildingANoisyLabelModel.md).
+public struct CustomMethod {
+    public var name: MethodName
+    public var title: String
+    /// Settings of the method that decide its result, for the checkpoint fingerprint.
+    public var fingerprint: [String: String]
+    public var build: (_ settings: ExperimentSettings, _ classCount: Int) throws -> AnyTrainableModel
+
+    public init<Model: TrainableModel>(name: String, title: String? = nil, fingerprint: [String: String] = [:],
+                                       build: @escaping (_ settings: ExperimentSettings, _ classCount: Int) throws -> Model) {
+        self.name = MethodName(name)
+        self.title = title ?? name
+        self.fingerprint = fingerprint
+        self.build = { AnyTrainableModel(try build($0, $1)) }
+    }
+}
 
 /// What the examples run: load the data set (or generate the built-in one), inject label noise,
 /// train each requested method with the shared loop, write the reports, print the comparison.
@@ -33,20 +52,24 @@ public enum ExperimentRunner {
     @discardableResult
     public static func run<Model: TrainableModel>(_ settings: ExperimentSettings, data dataOptions: DataOptions = DataOptions(),
                                                   progress: ProgressDisplay = ProgressDisplay(),
-                                                  build: ModelBuilder<Model>) throws -> [Method: RunResult] {
+                                                  build: @escaping ModelBuilder<Model>,
+                                                  customMethods: [CustomMethod] = []) throws -> [MethodName: RunResult] {
+        try ExperimentSettings.checkMethodNames(settings.methods, offered: customMethods.map(\.name))
         if let threads = settings.threads { setKernelThreads(threads) }
         progress.message("Settings\n" + settings.summary)
         let resuming = try RunPreflight.checkRunFolders(settings)
         let loaded = try loadData(settings, dataOptions, progress: progress)
-        return try run(settings, loaded: loaded, resuming: resuming, progress: progress, build: build)
+        return try run(settings, loaded: loaded, resuming: resuming, progress: progress, build: build, customMethods: customMethods)
     }
 
     /// Runs `settings` on data already loaded and checked (`loadData`), after `RunPreflight.checkRunFolders`
     /// said which methods resume.
     @discardableResult
-    public static func run<Model: TrainableModel>(_ settings: ExperimentSettings, loaded: LoadedData, resuming: Set<Method>,
+    public static func run<Model: TrainableModel>(_ settings: ExperimentSettings, loaded: LoadedData, resuming: Set<MethodName>,
                                                   progress: ProgressDisplay = ProgressDisplay(),
-                                                  build: ModelBuilder<Model>) throws -> [Method: RunResult] {
+                                                  build: @escaping ModelBuilder<Model>,
+                                                  customMethods: [CustomMethod] = []) throws -> [MethodName: RunResult] {
+        try ExperimentSettings.checkMethodNames(settings.methods, offered: customMethods.map(\.name))
         let start = Date()
         let (train, test) = (loaded.train, loaded.test)
         progress.message("training set: \(train.summary)\ntest set:     \(test.summary)")
@@ -66,49 +89,33 @@ public enum ExperimentRunner {
         let source = FERDataSource(train: train.relabeled(trainLabels), test: test, imageSize: settings.imageSize,
                                    classBalanced: settings.classBalancedSampling)
 
-        var results: [Method: RunResult] = [:]
-        for method in settings.methods {
-            if settings.resume && !resuming.contains(method) {
-                progress.message("--resume: \(method.rawValue) has no checkpoint in \(settings.runFolder(for: method).path); training it from epoch 1.")
-            }
-            results[method] = try trainOne(method: method, settings: settings, resume: resuming.contains(method), data: source,
-                                        noiseMatrix: noiseMatrix, progress: progress, build: build)
+        for method in settings.methods where settings.resume && !resuming.contains(method) {
+            progress.message("--resume: \(method.rawValue) has no checkpoint in \(settings.runFolder(for: method).path); training it from epoch 1.")
         }
-        let table = comparisonTable(settings, results: results)
-        try writeAtomically(table.csv(), to: output.appendingPathComponent("comparison.csv"))
-        progress.message("\n" + table.formatted())
+        let methods = settings.methods.map { trainingMethod($0, settings: settings, build: build, customMethods: customMethods) }
+        let plan = settings.plan(resuming: resuming, noiseMatrix: noiseMatrix, notes: comparisonNotes(settings))
+        let results = try Comparison.run(methods, data: source, plan: plan, progress: progress, afterRun: finishRun)
         progress.message("Total time \(formatDuration(Date().timeIntervalSince(start))). Results, checkpoints and pictures are in \(settings.output)/.")
-        return results
+        return Dictionary(uniqueKeysWithValues: results.map { (MethodName($0.key), $0.value) })
     }
 
-    /// Trains one method from scratch (or from `--pretrained`, or resumes) and writes its reports.
-    static func trainOne<D: EpochDataSource, Model: TrainableModel>(method: Method, settings: ExperimentSettings, resume: Bool, data: D,
-                                                                 noiseMatrix: [[Int]]?, progress: ProgressDisplay,
-                                                                 build: ModelBuilder<Model>) throws -> RunResult {
-        let folder = settings.runFolder(for: method)
-        try RunPreflight.createOutputFolder(folder)
-        let built = try build(method, settings, data.classNames.count)
-        let model = built.model
-        for note in built.notes { progress.message(note) }
-        let optimizer = try settings.makeOptimizer(parameters: model.parameters)
-        let configuration = trainerConfiguration(method: method, settings: settings, resume: resume)
-        let trainer = Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,
-                              fingerprint: settings.fingerprint(for: method), progress: progress)
-        trainer.noiseMatrix = noiseMatrix
-        progress.message("\n== \(method.paperName): \(model.architectureSummary), \(model.parameterCount) parameters")
-        let result = try trainer.run()
-        try Reports.write(result, to: folder)
-        progress.message(result.confusion.formattedTable())
-        return result
-    }
+    /// The end of one method's run, after its evaluation and reports: the hook for artefacts
+    /// made from the trained model (exported weights, pictures of predictions).
+    static func finishRun(_ method: TrainingMethod, model: AnyTrainableModel, result: RunResult, folder: URL) throws {}
 
-    /// How `method` of `settings` trains (also what the preflight compares with a checkpoint).
-    static func trainerConfiguration(method: Method, settings: ExperimentSettings, resume: Bool) -> TrainerConfiguration {
-        TrainerConfiguration(
-            name: method.rawValue, epochs: settings.epochs, batchSize: settings.batchSize,
-            schedule: StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor),
-            seed: settings.seed, checkpointURL: RunPreflight.checkpointURL(in: settings.runFolder(for: method)), resume: resume,
-            overwrite: settings.overwrite)
+    /// `method` as the comparison trains it: one of the paper's objectives through `build`, or a custom method.
+    static func trainingMethod<Model: TrainableModel>(_ method: MethodName, settings: ExperimentSettings, build: @escaping ModelBuilder<Model>,
+                                                      customMethods: [CustomMethod]) -> TrainingMethod {
+        let fingerprint = settings.fingerprint(for: method).entries
+        if let custom = customMethods.first(where: { $0.name == method }) {
+            return TrainingMethod(name: method.rawValue, title: custom.title, fingerprint: fingerprint.merging(custom.fingerprint) { $1 }) {
+                (try custom.build(settings, $0), [])
+            }
+        }
+        return TrainingMethod(name: method.rawValue, title: method.paperName, fingerprint: fingerprint) { classCount in
+            let built = try build(method, settings, classCount)
+            return (AnyTrainableModel(built.model), built.notes)
+        }
     }
 
     static func noiseMode(_ settings: ExperimentSettings, classNames: [String]) throws -> FERData.NoiseMode {
@@ -146,28 +153,16 @@ public enum ExperimentRunner {
         return LoadedData(train: train, test: test)
     }
 
-    /// One row per method: final and best test accuracy, mean class accuracy, time.
-    public static func comparisonTable(_ settings: ExperimentSettings, results: [Method: RunResult]) -> ResultTable {
-        let noise = settings.noise > 0 ? "\(fixed(settings.noise * 100, decimals: 0)) % \(settings.noiseMode.rawValue) label noise" : "clean labels"
-        var table = ResultTable(
-            title: "\(settings.usesBuiltInData ? "Built-in synthetic RAF-DB" : settings.dataset.displayName), \(noise): test accuracy (%) after \(settings.epochs) epochs",
-            columns: ["Method", "final acc", "best acc", "mean class acc", "train acc (noisy)", "time"])
-        for method in settings.methods {
-            guard let r = results[method] else { continue }
-            table.addRow([method.paperName, percentCell(r.finalTestAccuracy), percentCell(r.bestTestAccuracy),
-                          percentCell(r.history.last?.testMeanClassAccuracy), percentCell(r.history.last?.trainAccuracy),
-                          formatDuration(r.history.map(\.seconds).reduce(0, +))])
-        }
-        if settings.usesBuiltInData {
-            table.notes = [
-                "",
-                "This ran on generated faces with a small network for a few minutes, not on real photographs: the numbers check",
-                "the pipeline end to end and are not comparable with the paper's (Documentation/Reproducing.md lists what we measured).",
-                "To run the paper's protocol on the real RAF-DB (basic), download it and point at its root folder:",
-                "  swift run -c release Example-RAFDB --data /path/to/RAF-DB/basic --noise 0.3 --method all",
-                "(the folder holds EmoLabel/list_patition_label.txt and Image/aligned/). See Documentation/Reproducing.md.",
-            ]
-        }
-        return table
+    /// What the printed comparison says about the built-in data.
+    static func comparisonNotes(_ settings: ExperimentSettings) -> [String] {
+        guard settings.usesBuiltInData else { return [] }
+        return [
+            "",
+            "This ran on generated faces with a small network for a few minutes, not on real photographs: the numbers check",
+            "the pipeline end to end and are not comparable with the paper's (Documentation/Reproducing.md lists what we measured).",
+            "To run the paper's protocol on the real RAF-DB (basic), download it and point at its root folder:",
+            "  swift run -c release Example-RAFDB --data /path/to/RAF-DB/basic --noise 0.3 --method all",
+            "(the folder holds EmoLabel/list_patition_label.txt and Image/aligned/). See Documentation/Reproducing.md.",
+        ]
     }
 }
