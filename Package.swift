@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "Example-FERPlus", dependencies: ["Experiments"], path: "Examples/FERPlus"),
         .executableTarget(name: "Example-ImageFolder", dependencies: ["Experiments"], path: "Examples/ImageFolder"),
         .executableTarget(name: "Example-Tables", dependencies: ["Experiments"], path: "Examples/Tables"),
-        .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN", "Training"], path: "Examples/Tutorial"),
+        .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN", "Training", "Experiments"], path: "Examples/Tutorial"),
         .executableTarget(
             name: "Benchmarks",
             dependencies: ["Autodiff", "Layers", "LRN", "CKernels"],

@@ -42,7 +42,6 @@ public final class Classifier<Backbone: FeatureExtractor>: TrainableModel where 
     public let backbone: Backbone
     public let classifier: Linear<Float>
     public var lossFunction: any ClassificationLoss
-    public var isTraining = true
 
     public init(backbone: Backbone, classCount: Int, loss: any ClassificationLoss = CrossEntropyLoss(),
                 generator: inout RandomGenerator) {

@@ -103,6 +103,11 @@ public enum Comparison {
                            progress: ProgressDisplay = ProgressDisplay(), afterRun: AfterRun? = nil) throws -> [String: RunResult] {
         let names = methods.map(\.name)
         precondition(Set(names).count == names.count, "Comparison: method names repeat: \(names)")
+        if plan.resuming.isEmpty {
+            // Never over an earlier run's results unless asked (`overwrite`).
+            _ = try RunPreflight.checkForEarlierRuns(output: plan.output.path, methods: names, folder: plan.folder(for:),
+                                                     resume: false, overwrite: plan.overwrite)
+        }
         try RunPreflight.createOutputFolder(plan.output)
         var results: [String: RunResult] = [:]
         for method in methods {
