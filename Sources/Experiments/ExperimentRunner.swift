@@ -95,7 +95,7 @@ public enum ExperimentRunner {
         let methods = settings.methods.map { trainingMethod($0, settings: settings, build: build, customMethods: customMethods) }
         let plan = settings.plan(resuming: resuming, noiseMatrix: noiseMatrix, notes: comparisonNotes(settings))
         let results = try Comparison.run(methods, data: source, plan: plan, progress: progress) { method, model, result, folder in
-            try finishRun(method, model: model, result: result, folder: folder, data: source, settings: settings, progress: progress)
+            try finishRun(method, model: model, result: result, folder: folder, test: test, settings: settings, progress: progress)
         }
         progress.message("Total time \(formatDuration(Date().timeIntervalSince(start))). Results, checkpoints and pictures are in \(settings.output)/.")
         return Dictionary(uniqueKeysWithValues: results.map { (MethodName($0.key), $0.value) })
@@ -104,10 +104,9 @@ public enum ExperimentRunner {
     /// The end of one method's run, called after its last evaluation and its reports (in
     /// `folder`, the method's run folder): the place for artefacts made from the trained model,
     /// such as exported weights or pictures of test predictions. `model.base` is the
-    /// `ModelFactory.Model` (or a custom method's model); `data.test` is the test set.
-    static func finishRun<Train, Test>(_ method: TrainingMethod, model: AnyTrainableModel, result: RunResult, folder: URL,
-                                       data: FERDataSource<Train, Test>, settings: ExperimentSettings,
-                                       progress: ProgressDisplay) throws {}
+    /// `ModelFactory.Model` (or a custom method's model); the checkpoint is in `folder`.
+    static func finishRun(_ method: TrainingMethod, model: AnyTrainableModel, result: RunResult, folder: URL,
+                          test: AnyLabeledImageDataset, settings: ExperimentSettings, progress: ProgressDisplay) throws {}
 
     /// `method` as the comparison trains it: one of the paper's objectives through `build`, or a custom method.
     static func trainingMethod<Model: TrainableModel>(_ method: MethodName, settings: ExperimentSettings, build: @escaping ModelBuilder<Model>,
