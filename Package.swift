@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "FaceDetection", targets: ["FaceDetection"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,20 +44,23 @@ let package = Package(
         .target(name: "Inference", dependencies: ["Autodiff", "Layers", "LRN", "FERData"]),
         // MTCNN face detection and alignment; the trained weights ship as resources (Weights/).
         .target(name: "FaceDetection", dependencies: ["Autodiff", "Layers", "FERData"], resources: [.copy("Weights")]),
+        // The reusable loop (any model, any loss, Autodiff's optimisers), then the paper's
+        // experiments on top of it: flags, data sets, the four objectives, the paper's tables.
+        .target(name: "Training", dependencies: ["Autodiff", "Layers", "CKernels"]),
         .target(
-            name: "Training",
+            name: "Experiments",
             dependencies: [
-                "Autodiff", "Layers", "LRN", "FERData", "Inference",
+                "Autodiff", "Layers", "LRN", "FERData", "Training", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Runnable examples: one per experiment of the paper, plus the benchmarks.
-        .executableTarget(name: "Example-RAFDB", dependencies: ["Training"], path: "Examples/RAFDB"),
-        .executableTarget(name: "Example-AffectNet", dependencies: ["Training"], path: "Examples/AffectNet"),
-        .executableTarget(name: "Example-FERPlus", dependencies: ["Training"], path: "Examples/FERPlus"),
-        .executableTarget(name: "Example-ImageFolder", dependencies: ["Training"], path: "Examples/ImageFolder"),
-        .executableTarget(name: "Example-Tables", dependencies: ["Training"], path: "Examples/Tables"),
+        .executableTarget(name: "Example-RAFDB", dependencies: ["Experiments"], path: "Examples/RAFDB"),
+        .executableTarget(name: "Example-AffectNet", dependencies: ["Experiments"], path: "Examples/AffectNet"),
+        .executableTarget(name: "Example-FERPlus", dependencies: ["Experiments"], path: "Examples/FERPlus"),
+        .executableTarget(name: "Example-ImageFolder", dependencies: ["Experiments"], path: "Examples/ImageFolder"),
+        .executableTarget(name: "Example-Tables", dependencies: ["Experiments"], path: "Examples/Tables"),
         .executableTarget(
             name: "Example-Export",
             dependencies: ["Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -67,8 +71,8 @@ let package = Package(
             dependencies: ["Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Predict"
         ),
-        .executableTarget(name: "Example-Audit", dependencies: ["Training", "Inference"], path: "Examples/Audit"),
-        .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN"], path: "Examples/Tutorial"),
+        .executableTarget(name: "Example-Audit", dependencies: ["Experiments", "Inference"], path: "Examples/Audit"),
+        .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN", "Training", "Experiments"], path: "Examples/Tutorial"),
         .executableTarget(
             name: "Example-Faces",
             dependencies: ["FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -99,7 +103,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Autodiff", "Layers"]),
         .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
         .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Experiments"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff"],
                     exclude: ["Fixtures"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Autodiff
+import Experiments
 import FERData
 import Foundation
 import Inference
@@ -80,10 +81,11 @@ struct ExampleAudit: ParsableCommand {
             if let pretrained = settings.pretrained {
                 progress.message(try ModelFactory.loadPretrainedBackbone(model, from: URL(fileURLWithPath: pretrained)))
             }
-            let schedule = StepSchedule(baseLearningRate: settings.learningRate, stepSize: settings.decayEvery, gamma: settings.decayFactor)
+            let schedule = try StepDecay(stepSize: settings.decayEvery, gamma: settings.decayFactor)
             let trainer = Trainer(model: model, optimizer: try settings.makeOptimizer(parameters: model.parameters), data: data,
                                   configuration: TrainerConfiguration(name: "fold \(fold + 1)/\(folds) \(method.rawValue)", epochs: settings.epochs,
-                                                                      batchSize: settings.batchSize, schedule: schedule, seed: settings.seed &+ UInt64(fold)),
+                                                                      batchSize: settings.batchSize, learningRate: settings.learningRate,
+                                                                      schedule: schedule, seed: settings.seed &+ UInt64(fold)),
                                   fingerprint: settings.fingerprint(for: method), progress: progress)
             progress.message("\n== fold \(fold + 1)/\(folds): train on \(rest.count), judge \(heldOut.count) (accuracy below is against the given, possibly noisy, labels)")
             _ = try trainer.run()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FERData
+import Experiments
 import Training
 
 struct ExampleRAFDB: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FERData
+import Experiments
 import Training
 
 struct ExampleTables: ParsableCommand {

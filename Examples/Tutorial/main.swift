@@ -2,8 +2,11 @@
 // `swift run Example-Tutorial` runs every step in a few seconds. Each step sits between
 // `// MARK: step` lines and appears verbatim in the document (a test checks that).
 import Autodiff
+import Experiments  // LRNModel's conformance to Training's TrainableModel (step 6)
+import Foundation
 import Layers
 import LRN
+import Training
 
 // MARK: step 0 — data with class-dependent label noise
 /// Four classes of 12-dimensional points standing in for images. 30 % of class 2 is labelled 3
@@ -31,21 +34,17 @@ func accuracy(_ predicted: [Int], _ labels: [Int]) -> Double {
 
 // MARK: step 1 — HUM on your own backbone
 /// Any network that maps inputs to feature vectors [M, D] can carry HUM: conform it to
-/// `FeatureExtractor` (ResNet18 already does).
+/// `FeatureExtractor` (ResNet18 already does). Its parameters (`layer1.weight`, …) and its
+/// training mode come from its stored properties: nothing to list by hand.
 final class MLPBackbone: FeatureExtractor {
+    typealias Scalar = Float
     let layer1: Linear<Float>, layer2: Linear<Float>
-    var isTraining = true
     var featureDimension: Int { layer2.outputSize }
 
     init(inputSize: Int, featureDimension: Int, generator: inout RandomGenerator) {
         layer1 = Linear(inputSize: inputSize, outputSize: 32, generator: &generator)
         layer2 = Linear(inputSize: 32, outputSize: featureDimension, generator: &generator)
     }
-
-    var namedParameters: [(name: String, tensor: Tensor<Float>)] {
-        prefixed("layer1", layer1.namedParameters) + prefixed("layer2", layer2.namedParameters)
-    }
-    var namedBuffers: [(name: String, tensor: Tensor<Float>)] { [] }
 
     func features(_ input: Tensor<Float>) -> Tensor<Float> { layer2(layer1(input).relu()).relu() }
 }
@@ -82,7 +81,7 @@ let plainOptimizer = try SGD(parameters: plainBackbone.parameters + classifier.p
                              learningRate: 0.05, momentum: 0.9)
 for _ in 0..<60 {
     let features = plainBackbone.features(train.inputs)
-    let loss = softmaxCrossEntropy(logits: classifier(features), labels: train.labels) + cld(features)  // λ₁ = 1
+    let loss = crossEntropy(logits: classifier(features), labels: train.labels) + cld(features)  // λ₁ = 1
     plainOptimizer.zeroGrad()
     loss.backward()
     plainOptimizer.step()
@@ -152,4 +151,35 @@ let faceModel = LRNModel(backbone: ResNet18<Float>(classCount: nil, generator: &
                          objective: .humWithCLD, generator: &rng)
 print("   LRN on ResNet18: \(faceModel.parameterCount) parameters, \(faceModel.backbone.featureDimension)-d features, head \(faceModel.head.parameterCount), centres \(faceModel.cld.parameterCount)")
 
-import Foundation
+// MARK: step 6 — your loss in the comparison runner
+/// `Classifier` puts a linear classifier and any loss on a backbone: the generalised
+/// cross-entropy of step 4 joins cross-entropy and LRN in the runner the examples use, with the
+/// same table, reports (JSON, CSV, SVG curves and confusion matrices) and comparison chart.
+let gce = ClassificationLossFunction(name: "GCE(q=0.7)") { logits, labels in generalizedCrossEntropy(logits: logits, labels: labels) }
+let toyData = try InMemoryDataSource(classNames: ["class 0", "class 1", "class 2", "class 3"],
+                                     trainSamples: train.inputs, trainLabels: train.labels,
+                                     testSamples: test.inputs, testLabels: test.labels)
+func classifier(_ loss: any ClassificationLoss, classes: Int) -> Classifier<MLPBackbone> {
+    var seed = RandomGenerator(seed: 7)  // the same start for every method
+    return Classifier(backbone: MLPBackbone(inputSize: 12, featureDimension: 16, generator: &seed),
+                      classCount: classes, loss: loss, generator: &seed)
+}
+let methods = [
+    TrainingMethod(name: "ce", title: "CE") { classifier(CrossEntropyLoss(), classes: $0) },
+    TrainingMethod(name: "gce", title: "GCE q = 0.7") { classifier(gce, classes: $0) },
+    TrainingMethod(name: "hum+cld", title: "LRN (HUM + CLD)") { classes in
+        var seed = RandomGenerator(seed: 7)
+        let model = LRNModel(backbone: MLPBackbone(inputSize: 12, featureDimension: 16, generator: &seed),
+                             classCount: classes, objective: .humWithCLD, generator: &seed)
+        model.head.trainingSampleCount = 200
+        model.head.evaluationSampleCount = 200
+        return model
+    },
+]
+let plan = ComparisonPlan(output: URL(fileURLWithPath: "runs/tutorial"), epochs: 15, batchSize: 64, learningRate: 0.05, seed: 1,
+                          makeOptimizer: { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9) },
+                          checkpoints: false, overwrite: true,  // replaces the tutorial's own earlier results
+                          title: "Toy data, classes 2 and 3 swapped 30 %: test accuracy (%) after 15 epochs")
+let results = try Comparison.run(methods, data: toyData, plan: plan, progress: ProgressDisplay(style: .silent))
+print("6. the comparison (also in runs/tutorial/comparison.csv and comparison.svg, one folder per method):")
+print(Comparison.table(methods.map { ($0.name, $0.title) }, results: results, title: plan.title).formatted())

@@ -23,7 +23,7 @@ public struct CLDTerms<Scalar: TensorScalar> {
 /// centre-loss code); labels are never used. Add it to any loss on features [M, D]:
 ///
 ///     let cld = CLDLoss<Float>(classCount: 7, featureCount: 512, generator: &rng)
-///     let loss = softmaxCrossEntropy(logits: logits, labels: labels) + cld(features)
+///     let loss = crossEntropy(logits: logits, labels: labels) + cld(features)
 ///
 /// Remember to give `cld.parameters` to the optimiser.
 ///
@@ -68,9 +68,6 @@ public final class CLDLoss<Scalar: TensorScalar>: Module {
         self.gradientThroughConfidence = gradientThroughConfidence
         self.gradientThroughVariance = gradientThroughVariance
     }
-
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] { [("centers", centers)] }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] { [] }
 
     /// L_cld for features [M, D].
     public func callAsFunction(_ features: Tensor<Scalar>) -> Tensor<Scalar> { terms(features).loss }

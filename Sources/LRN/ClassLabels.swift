@@ -13,10 +13,8 @@ enum ClassLabels {
     }
 }
 
-/// Plain softmax cross-entropy, −(1/M) Σ_i log softmax(logits_i)_{y_i}: the paper's baseline
-/// L_ce on FC1's logits. `logits` is [M, C]; stable for any magnitude (log-softmax, no clipping).
+/// The paper's baseline L_ce on FC1's logits: Autodiff's `crossEntropy`, under its old name.
+@available(*, deprecated, renamed: "crossEntropy(logits:labels:)")
 public func softmaxCrossEntropy<Scalar: TensorScalar>(logits: Tensor<Scalar>, labels: [Int]) -> Tensor<Scalar> {
-    precondition(logits.rank == 2, "softmaxCrossEntropy: logits must be [M, C], got \(shapeString(logits.shape))")
-    ClassLabels.validate(labels, batchSize: logits.shape[0], classCount: logits.shape[1], in: "softmaxCrossEntropy")
-    return -logits.logSoftmax(axis: -1).gather(alongAxis: 1, indices: labels).mean()
+    crossEntropy(logits: logits, labels: labels)
 }

@@ -74,11 +74,6 @@ public final class HeteroscedasticHead<Scalar: TensorScalar>: Module {
         fc2 = Linear(inputSize: featureCount, outputSize: covariance.parameterCount(classCount: classCount), generator: &generator)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        prefixed("fc1", fc1.namedParameters) + prefixed("fc2", fc2.namedParameters)
-    }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] { [] }
-
     /// d(x) and the covariance factor for features [M, D].
     public func callAsFunction(_ features: Tensor<Scalar>) -> HeteroscedasticOutput<Scalar> {
         precondition(features.rank == 2 && features.shape[1] == featureCount,

@@ -39,15 +39,6 @@ public final class LRNModel<Backbone: FeatureExtractor>: Module {
 
     public var classCount: Int { head.classCount }
 
-    public var isTraining: Bool {
-        get { backbone.isTraining }
-        set {
-            backbone.isTraining = newValue
-            head.isTraining = newValue
-            cld.isTraining = newValue
-        }
-    }
-
     public init(backbone: Backbone, classCount: Int, objective: Objective = .humWithCLD, cldWeight: Scalar = 1,
                 covariance: CovarianceForm = .full, generator: inout RandomGenerator) {
         self.backbone = backbone
@@ -56,14 +47,6 @@ public final class LRNModel<Backbone: FeatureExtractor>: Module {
         head = HeteroscedasticHead(featureCount: backbone.featureDimension, classCount: classCount,
                                    covariance: covariance, generator: &generator)
         cld = CLDLoss(classCount: classCount, featureCount: backbone.featureDimension, generator: &generator)
-    }
-
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        prefixed("backbone", backbone.namedParameters) + prefixed("head", head.namedParameters)
-            + prefixed("cld", cld.namedParameters)
-    }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] {
-        prefixed("backbone", backbone.namedBuffers)
     }
 
     /// Backbone and head parameters: everything but the CLD centres, for an optimiser that
@@ -89,7 +72,7 @@ public final class LRNModel<Backbone: FeatureExtractor>: Module {
             guard let draws else { fatalError("LRNModel.loss: objective \(objective) needs noise draws") }
             classification = head.loss(head(features), labels: labels, draws: draws)
         } else {
-            classification = softmaxCrossEntropy(logits: head.fc1(features), labels: labels)
+            classification = crossEntropy(logits: head.fc1(features), labels: labels)
         }
         guard objective.usesCLD else {
             return LRNLoss(total: classification, classification: classification, discriminative: nil)

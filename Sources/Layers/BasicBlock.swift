@@ -10,12 +10,6 @@ public final class BasicBlock<Scalar: TensorScalar>: Layer {
     /// Present when stride ≠ 1 or the channel count changes: Sequential(conv 1x1, batch norm).
     public let downsample: Sequential<Scalar>?
 
-    public var isTraining = true {
-        didSet { for child in children { child.isTraining = isTraining } }
-    }
-
-    private var children: [any Module<Scalar>] { [conv1, bn1, conv2, bn2] + (downsample.map { [$0] } ?? []) }
-
     public init(inputChannels: Int, outputChannels: Int, stride: Int = 1, generator: inout RandomGenerator) {
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride, padding: 1,
                        bias: false, weightInit: .kaimingNormalFanOut, generator: &generator)
@@ -34,15 +28,6 @@ public final class BasicBlock<Scalar: TensorScalar>: Layer {
         }
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        prefixed("conv1", conv1.namedParameters) + prefixed("bn1", bn1.namedParameters)
-            + prefixed("conv2", conv2.namedParameters) + prefixed("bn2", bn2.namedParameters)
-            + (downsample.map { prefixed("downsample", $0.namedParameters) } ?? [])
-    }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] {
-        prefixed("bn1", bn1.namedBuffers) + prefixed("bn2", bn2.namedBuffers)
-            + (downsample.map { prefixed("downsample", $0.namedBuffers) } ?? [])
-    }
 
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         let identity = downsample.map { $0(input) } ?? input

@@ -33,6 +33,8 @@ public final class BatchNorm2d<Scalar: TensorScalar>: Layer {
         self.epsilon = epsilon
     }
 
+    // Written out: reflection would take the running statistics for parameters, and PyTorch's
+    // buffer names are not the properties' names.
     public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] { [("weight", weight), ("bias", bias)] }
     public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] {
         [("running_mean", runningMean), ("running_var", runningVariance), ("num_batches_tracked", batchesTracked)]

@@ -42,11 +42,6 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
         self.groups = groups
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
-    }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] { [] }
-
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         guard input.rank == 4, input.shape[1] == inputChannels else {
             fatalError("Conv2d(\(inputChannels) -> \(outputChannels), \(kernelSize)x\(kernelSize)): expected input [N, \(inputChannels), H, W], got \(shapeString(input.shape))")

@@ -17,11 +17,6 @@ public final class Linear<Scalar: TensorScalar>: Layer {
         self.bias = bias ? Initialization.pytorchDefaultBias(outputSize, fanIn: inputSize, generator: &generator) : nil
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
-    }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] { [] }
-
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         guard input.rank == 2, input.shape[1] == inputSize else {
             fatalError("Linear(\(inputSize) -> \(outputSize)): expected input [N, \(inputSize)], got \(shapeString(input.shape))")

@@ -21,12 +21,6 @@ public class ResNet<Scalar: TensorScalar>: Layer, FeatureExtractor {
     public let fc: Linear<Scalar>?
     public let featureDimension: Int
 
-    public var isTraining = true {
-        didSet { for child in children { child.isTraining = isTraining } }
-    }
-
-    private var children: [any Module<Scalar>] { [conv1, bn1] + stages + (fc.map { [$0] } ?? []) }
-
     /// - Parameters:
     ///   - widths: channels of each stage (torchvision: 64, 128, 256, 512); the first stage
     ///     keeps the resolution, every later one halves it.
@@ -63,17 +57,10 @@ public class ResNet<Scalar: TensorScalar>: Layer, FeatureExtractor {
         fc = classCount.map { Linear(inputSize: channels, outputSize: $0, generator: &generator) }
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        var entries = prefixed("conv1", conv1.namedParameters) + prefixed("bn1", bn1.namedParameters)
-        for (i, stage) in stages.enumerated() { entries += prefixed("layer\(i + 1)", stage.namedParameters) }
-        if let fc { entries += prefixed("fc", fc.namedParameters) }
-        return entries
-    }
-
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] {
-        var entries = prefixed("bn1", bn1.namedBuffers)
-        for (i, stage) in stages.enumerated() { entries += prefixed("layer\(i + 1)", stage.namedBuffers) }
-        return entries
+    /// torchvision's names: the stages are `layer1` … `layerK`, not `stages.0` ….
+    public var namedChildren: [(name: String, module: any Module<Scalar>)] {
+        [("conv1", conv1), ("bn1", bn1)] + stages.enumerated().map { ("layer\($0.offset + 1)", $0.element) }
+            + (fc.map { [("fc", $0)] } ?? [])
     }
 
     /// [N, C, H, W] -> [N, featureDimension]: everything before the classifier.

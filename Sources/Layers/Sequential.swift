@@ -5,19 +5,13 @@ import Autodiff
 public final class Sequential<Scalar: TensorScalar>: Layer {
     public let layers: [any Layer<Scalar>]
 
-    public var isTraining = true {
-        didSet { for layer in layers { layer.isTraining = isTraining } }
-    }
-
     public init(_ layers: [any Layer<Scalar>]) {
         self.layers = layers
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        layers.enumerated().flatMap { prefixed(String($0.offset), $0.element.namedParameters) }
-    }
-    public var namedBuffers: [(name: String, tensor: Tensor<Scalar>)] {
-        layers.enumerated().flatMap { prefixed(String($0.offset), $0.element.namedBuffers) }
+    /// PyTorch names a Sequential's children by position alone ("0", not "layers.0").
+    public var namedChildren: [(name: String, module: any Module<Scalar>)] {
+        layers.enumerated().map { (String($0.offset), $0.element) }
     }
 
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {

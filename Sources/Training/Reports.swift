@@ -1,4 +1,5 @@
 import Foundation
+import Layers
 
 /// Writes a run's results next to the printed table: JSON (everything), CSV (per-epoch
 /// history, per-class accuracy, confusion matrix) and SVG pictures (curves, confusion matrix).
@@ -80,26 +81,5 @@ public enum Reports {
 
     static func fileSafe(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
-    }
-}
-
-/// Writes `text` to a temporary file beside `url`, then renames it over `url`: a reader sees
-/// the old file or the new one, never half of one.
-public func writeAtomically(_ text: String, to url: URL) throws {
-    try writeAtomically(Data(text.utf8), to: url)
-}
-
-public func writeAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    do {
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            throw TrainingError.io("cannot rename \(temporary.path) to \(url.path): \(String(cString: strerror(errno)))")
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        if let trainingError = error as? TrainingError { throw trainingError }
-        throw TrainingError.io("cannot write \(url.path): \(error.localizedDescription)")
     }
 }

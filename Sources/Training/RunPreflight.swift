@@ -1,4 +1,3 @@
-import FERData
 import Foundation
 
 /// The checks a run makes before it loads data or trains anything, so that a wrong flag or a
@@ -31,60 +30,33 @@ public enum RunPreflight {
         }
     }
 
-    /// `--pretrained` must name an existing regular file.
-    public static func checkPretrained(_ path: String) throws {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw TrainingError.invalidOption("--pretrained \(path): no such file; expected a safetensors file of backbone weights (e.g. resnet18_msceleb.safetensors)")
-        }
-        guard !isFolder.boolValue else {
-            throw TrainingError.invalidOption("--pretrained \(path) is a folder; expected a safetensors file of backbone weights (e.g. resnet18_msceleb.safetensors)")
-        }
-    }
-
     /// A run's checkpoint in its folder.
     public static func checkpointURL(in folder: URL) -> URL { folder.appendingPathComponent("checkpoint.safetensors") }
 
-    /// Decides, for each method, whether it resumes; refuses to start over an earlier run's
-    /// checkpoint or results without `--resume` or `--overwrite`, refuses `--resume` when no
-    /// method has a checkpoint, and reads each checkpoint to be resumed (readable, finite,
-    /// no more epochs than `--epochs`, the same settings as far as they are known before a
-    /// model is built), so that a second method's checkpoint is not found wrong only after the
-    /// first method trained. Returns the methods that resume.
-    public static func checkRunFolders(_ settings: ExperimentSettings) throws -> Set<Method> {
-        try checkOutputFolder(settings.output)
-        if let pretrained = settings.pretrained { try checkPretrained(pretrained) }
-        let output = URL(fileURLWithPath: settings.output)
+    /// Which methods resume: refuses to start over an earlier run's checkpoint or results (or
+    /// the comparison) in `output` without `resume` or `overwrite`, and refuses `resume` when no
+    /// method has a checkpoint. Returns each resuming method with its checkpoint, in order.
+    public static func checkForEarlierRuns(output: String, methods: [String], folder: (String) -> URL,
+                                           resume: Bool, overwrite: Bool) throws -> [(method: String, checkpoint: URL)] {
+        try checkOutputFolder(output)
+        let outputURL = URL(fileURLWithPath: output)
         let exists = { (url: URL) in FileManager.default.fileExists(atPath: url.path) }
-        func relative(_ url: URL) -> String { String(url.path.dropFirst(output.path.count + 1)) }
-        let checkpoints = settings.methods.map { (method: $0, url: checkpointURL(in: settings.runFolder(for: $0))) }
-
-        guard settings.resume else {
-            if settings.overwrite { return [] }
-            let results = settings.methods.map { settings.runFolder(for: $0).appendingPathComponent(Reports.fileSafe($0.rawValue) + "-results.json") }
-            let earlier = [output.appendingPathComponent("comparison.csv")] + checkpoints.map(\.url) + results
+        func relative(_ url: URL) -> String { String(url.path.dropFirst(outputURL.path.count + 1)) }
+        let checkpoints = methods.map { (method: $0, checkpoint: checkpointURL(in: folder($0))) }
+        guard resume else {
+            if overwrite { return [] }
+            let results = methods.map { folder($0).appendingPathComponent(Reports.fileSafe($0) + "-results.json") }
+            let earlier = [outputURL.appendingPathComponent("comparison.csv")] + checkpoints.map(\.checkpoint) + results
             if let found = earlier.first(where: exists) {
-                throw TrainingError.existingRun(folder: settings.output, file: relative(found))
+                throw TrainingError.existingRun(folder: output, file: relative(found))
             }
             return []
         }
-        let resuming = checkpoints.filter { exists($0.url) }
+        let resuming = checkpoints.filter { exists($0.checkpoint) }
         guard !resuming.isEmpty else {
-            throw TrainingError.nothingToResume(folder: settings.output, expected: checkpoints.map { relative($0.url) }.joined(separator: " or "))
+            throw TrainingError.nothingToResume(folder: output, expected: checkpoints.map { relative($0.checkpoint) }.joined(separator: " or "))
         }
-        for (method, url) in resuming {
-            let saved = try TrainingCheckpoint.read(from: url)
-            guard saved.completedEpochs <= settings.epochs else {
-                throw TrainingError.checkpointBeyondEpochs(path: url.path, completed: saved.completedEpochs, requested: settings.epochs)
-            }
-            // The model's own entries (architecture, parameter count, classes) are the Trainer's to check.
-            let known = settings.fingerprint(for: method).entries.merging(
-                ExperimentRunner.trainerConfiguration(method: method, settings: settings, resume: true).fingerprintEntries) { $1 }
-            let comparable = RunFingerprint(saved.fingerprint.entries.filter { known[$0.key] != nil })
-            let differences = RunFingerprint(known).differences(from: comparable)
-            guard differences.isEmpty else { throw TrainingError.incompatibleCheckpoint(path: url.path, differences: differences) }
-        }
-        return Set(resuming.map(\.method))
+        return resuming
     }
 
     /// A classifier needs two classes at least (HUM's head and the losses assume it).

@@ -133,3 +133,23 @@ public enum SVGCharts {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
+
+extension SVGCharts {
+    /// Test accuracy per epoch of several runs in one panel: the comparison's picture.
+    public static func comparison(_ runs: [(name: String, history: [EpochRecord])], title: String) -> String {
+        let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+        let panelWidth = 520.0, panelHeight = 280.0, margin = 60.0
+        let width = panelWidth + 2 * margin, height = panelHeight + 2 * margin + 30
+        var svg = header(width: width, height: height)
+        svg += text(escape(title), x: width / 2, y: 24, size: 14, anchor: "middle", bold: true)
+        let longest = runs.max { $0.history.count < $1.history.count }?.history ?? []
+        let epochs = longest.map { Double($0.epoch) }
+        let series = runs.enumerated().map { index, run in
+            (name: run.name, color: palette[index % palette.count],
+             values: epochs.map { epoch in run.history.first { Double($0.epoch) == epoch }?.testAccuracy ?? .nan })
+        }
+        svg += panel(x: margin, y: margin, width: panelWidth, height: panelHeight, xValues: epochs,
+                     yRange: (0, 1), yLabel: "test accuracy", percent: true, series: series)
+        return svg + "</svg>\n"
+    }
+}

@@ -1,10 +1,10 @@
 import Autodiff
 import Layers
 
-// The three things the training loop needs from the rest of the library, kept as small
+// The two things the training loop needs besides an Autodiff `Optimizer`, kept as small
 // protocols so the loop, checkpoints and reports can be tested with a tiny model and in-memory
-// data, and so each real type (LRN models, Autodiff's optimisers, FERData's loaders) plugs in
-// with a one-line conformance.
+// data, and so any model (LRN, `Classifier` with any loss, a user's own) and any data (FERData's
+// loaders, tensors in memory) plug in with one conformance each.
 
 /// A model the loop can train: parameters and buffers by state-dict name (from `Module`), a
 /// recorded loss for a batch, and class probabilities for evaluation.
@@ -28,16 +28,6 @@ public struct TrainingStepOutput {
         self.loss = loss
         self.scores = scores
     }
-}
-
-/// An optimiser the loop can drive and checkpoint.
-public protocol TrainingOptimizer: AnyObject {
-    var learningRate: Double { get set }
-    func step()
-    func zeroGrad()
-    /// Every piece of state needed to continue bit for bit (momentum buffers, Adam moments, step count).
-    func stateDict() -> [String: Tensor<Float>]
-    func loadStateDict(_ state: [String: Tensor<Float>]) throws
 }
 
 /// One batch: images [N, channels, height, width] (or any layout the model expects) and labels.

@@ -6,7 +6,10 @@ public struct TrainerConfiguration {
     public var name: String
     public var epochs: Int
     public var batchSize: Int
-    public var schedule: StepSchedule
+    /// The base learning rate, which `schedule` scales per epoch.
+    public var learningRate: Double
+    /// Autodiff's schedule, asked with 0-based epochs (the loop's epoch 1 is the schedule's 0).
+    public var schedule: any LearningRateSchedule
     public var seed: UInt64
     /// Written after every epoch; nil for none.
     public var checkpointURL: URL?
@@ -15,11 +18,13 @@ public struct TrainerConfiguration {
     /// Start afresh even though `checkpointURL` holds an earlier run's checkpoint (replaced after
     /// the first epoch). Without it, or `resume`, an existing checkpoint stops the run before it starts.
     public var overwrite: Bool
-    public init(name: String, epochs: Int, batchSize: Int, schedule: StepSchedule, seed: UInt64,
+    public init(name: String, epochs: Int, batchSize: Int, learningRate: Double,
+                schedule: any LearningRateSchedule = ConstantLearningRate(), seed: UInt64,
                 checkpointURL: URL? = nil, resume: Bool = false, overwrite: Bool = false) {
         self.name = name
         self.epochs = epochs
         self.batchSize = batchSize
+        self.learningRate = learningRate
         self.schedule = schedule
         self.seed = seed
         self.checkpointURL = checkpointURL
@@ -31,7 +36,21 @@ public struct TrainerConfiguration {
     public var fingerprintEntries: [String: String] {
         ["batch_size": String(batchSize),
          "seed": String(seed),
-         "schedule": "lr \(schedule.baseLearningRate) ×\(schedule.gamma) every \(schedule.stepSize) epochs"]
+         "schedule": scheduleDescription]
+    }
+
+    /// The schedule as the checkpoint fingerprint records it. `StepDecay` keeps the wording of
+    /// checkpoints written before schedules came from Autodiff, so they still resume.
+    public var scheduleDescription: String {
+        if let step = schedule as? StepDecay {
+            return "lr \(learningRate) ×\(step.gamma) every \(step.stepSize) epochs"
+        }
+        return "lr \(learningRate), \(schedule)"
+    }
+
+    /// The rate of 1-based `epoch`.
+    public func learningRate(epoch: Int) -> Double {
+        schedule.learningRate(epoch: epoch - 1, baseLearningRate: learningRate)
     }
 }
 
@@ -39,7 +58,7 @@ public struct TrainerConfiguration {
 /// epoch, write a checkpoint; stop with the last good checkpoint kept if the loss turns NaN/Inf.
 public final class Trainer<Model: TrainableModel> {
     public let model: Model
-    public let optimizer: TrainingOptimizer
+    public let optimizer: any Optimizer<Float>
     public let data: EpochDataSource
     public let configuration: TrainerConfiguration
     public let fingerprint: RunFingerprint
@@ -55,8 +74,11 @@ public final class Trainer<Model: TrainableModel> {
     private var checkpointIsThisRuns = false
     public private(set) var lastConfusion: ConfusionMatrix
 
-    public init(model: Model, optimizer: TrainingOptimizer, data: EpochDataSource,
-                configuration: TrainerConfiguration, fingerprint: RunFingerprint,
+    /// `fingerprint`: the caller's settings that decide the result, beyond the configuration and
+    /// the model (data, noise, objective options); checked when resuming, so only a run that
+    /// writes checkpoints needs one.
+    public init(model: Model, optimizer: any Optimizer<Float>, data: EpochDataSource,
+                configuration: TrainerConfiguration, fingerprint: RunFingerprint = RunFingerprint([:]),
                 progress: ProgressDisplay = ProgressDisplay()) {
         self.model = model
         self.optimizer = optimizer
@@ -148,7 +170,7 @@ public final class Trainer<Model: TrainableModel> {
     }
 
     func trainEpoch(_ epoch: Int) throws -> EpochRecord {
-        let learningRate = configuration.schedule.learningRate(epoch: epoch)
+        let learningRate = configuration.learningRate(epoch: epoch)
         optimizer.learningRate = learningRate
         model.isTraining = true
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)

@@ -37,7 +37,7 @@ struct GradientCase: CustomStringConvertible, Sendable {
 /// Every gradient case of the suite. Each family lives in its own file
 /// (`GradientCases+<Family>.swift`) so that families can grow independently.
 enum GradientCases {
-    static var all: [GradientCase] { core + indexing + convolution }
+    static var all: [GradientCase] { core + indexing + convolution + losses }
 }
 
 /// Inputs for the cases: seeded, so every run checks the same points.
@@ -128,8 +128,8 @@ func scaledDifference(_ a: Tensor<Float>, _ b: Tensor<Double>) -> Double {
     }
 
     /// Every op of the families this suite owns also runs in Float32.
-    @Test func everyCoreAndIndexingOpHasAFloat32Twin() {
-        let cases = GradientCases.core + GradientCases.indexing
+    @Test func everyCoreIndexingAndLossOpHasAFloat32Twin() {
+        let cases = GradientCases.core + GradientCases.indexing + GradientCases.losses
         let ops = Set(cases.map(\.opName))
         let twinned = Set(cases.filter { $0.float32 != nil }.map(\.opName))
         #expect(ops.subtracting(twinned).isEmpty, "no Float32 agreement for \(ops.subtracting(twinned).sorted())")

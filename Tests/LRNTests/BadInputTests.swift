@@ -20,9 +20,9 @@ import Testing
 
     @Test func labelCountMismatch() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = softmaxCrossEntropy(logits: Tensor<Float>(zeros: [3, 4]), labels: [0, 1])
+            _ = crossEntropy(logits: Tensor<Float>(zeros: [3, 4]), labels: [0, 1])
         }
-        #expect(Self.stderr(result).contains("2 labels for a batch of 3 items"))
+        #expect(Self.stderr(result).contains("crossEntropy: 2 labels for a batch of 3 rows"))
     }
 
     @Test func featuresOfTheWrongWidthNameBothShapes() async {

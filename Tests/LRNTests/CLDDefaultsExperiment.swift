@@ -39,7 +39,7 @@ import Testing
             if step % (n / 64) == 0 { rng.shuffle(&order) }
             let batch = Array(order[(step % (n / 64)) * 64..<(step % (n / 64) + 1) * 64])
             let f = features(ToyProblems.rows(data.inputs, batch))
-            let loss = softmaxCrossEntropy(logits: classifier(f), labels: batch.map { noisy[$0] }) + cld(f) * weight
+            let loss = crossEntropy(logits: classifier(f), labels: batch.map { noisy[$0] }) + cld(f) * weight
             loss.backward()
             ToyProblems.sgdStep(parameters, learningRate: learningRate)
         }

@@ -45,7 +45,7 @@ final class ToyBackbone<Scalar: TensorScalar>: FeatureExtractor {
         let loss = model.loss(features: features, labels: labels, draws: draws)
         let expectedClassification = objective.usesHUM
             ? model.head.loss(model.head(features), labels: labels, draws: draws).scalar
-            : softmaxCrossEntropy(logits: model.head.fc1(features), labels: labels).scalar
+            : crossEntropy(logits: model.head.fc1(features), labels: labels).scalar
         #expect(abs(loss.classification.scalar - expectedClassification) < 1e-12)
         if objective.usesCLD {
             let cld = model.cld(features).scalar

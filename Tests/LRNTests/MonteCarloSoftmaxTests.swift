@@ -68,7 +68,7 @@ import Testing
             }
         }
         let loss = heteroscedasticLoss(meanLogits: f.d, factor: zero, labels: f.labels, draws: f.draws, temperature: t)
-        let ce = softmaxCrossEntropy(logits: f.d / t, labels: f.labels)
+        let ce = crossEntropy(logits: f.d / t, labels: f.labels)
         #expect(abs(loss.scalar - ce.scalar) < 1e-12)
     }
 
@@ -169,8 +169,8 @@ import Testing
             let denominator = (0..<4).reduce(0.0) { $0 + exp(logits[i, $1]) }
             expected -= log(exp(logits[i, labels[i]]) / denominator)
         }
-        #expect(abs(softmaxCrossEntropy(logits: logits, labels: labels).scalar - expected / 5) < 1e-12)
-        let result = gradientCheck([logits]) { x in softmaxCrossEntropy(logits: x[0], labels: labels) }
+        #expect(abs(crossEntropy(logits: logits, labels: labels).scalar - expected / 5) < 1e-12)
+        let result = gradientCheck([logits]) { x in crossEntropy(logits: x[0], labels: labels) }
         #expect(result.passed, "\(result)")
     }
 }

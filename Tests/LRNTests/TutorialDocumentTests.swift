@@ -14,7 +14,7 @@ import Testing
             $0.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         steps = steps.map { $0.hasSuffix("import Foundation") ? String($0.dropLast("import Foundation".count)).trimmingCharacters(in: .whitespacesAndNewlines) : $0 }
-        #expect(steps.count == 6)
+        #expect(steps.count == 7)
         for (i, step) in steps.enumerated() {
             #expect(document.contains("```swift\n" + step + "\n```"), "step \(i) of Examples/Tutorial/main.swift is not shown verbatim in the document")
         }

@@ -67,9 +67,12 @@ import Testing
         let blocks = model.stages.flatMap(\.layers).compactMap { $0 as? BasicBlock<Float> }
         #expect(blocks.count == 2)
         func allModes() -> [Bool] {
-            [model.bn1.isTraining, model.fc!.isTraining] + blocks.flatMap { b in
-                [b.bn1.isTraining, b.bn2.isTraining, b.conv1.isTraining] + (b.downsample?.layers.map(\.isTraining) ?? [])
+            var modes: [Bool] = [model.bn1.isTraining, model.fc!.isTraining]
+            for b in blocks {
+                modes += [b.bn1.isTraining, b.bn2.isTraining, b.conv1.isTraining]
+                modes += b.downsample?.layers.map { $0.isTraining } ?? []
             }
+            return modes
         }
         #expect(allModes().allSatisfy { $0 })
         model.isTraining = false

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import Training
+@testable import Experiments
 
 /// Weak references to everything a step creates, so a test can see it freed.
 final class ReleaseProbe {
@@ -68,7 +69,7 @@ struct GraphReleaseTests {
         let optimizer = try SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4)
         return Trainer(model: model, optimizer: optimizer, data: try blobs(seed: 1),
                        configuration: TrainerConfiguration(name: "probe", epochs: epochs, batchSize: 16,
-                                                           schedule: StepSchedule(baseLearningRate: 0.05, stepSize: 3, gamma: 0.5), seed: 7),
+                                                           learningRate: 0.05, schedule: try! StepDecay(stepSize: 3, gamma: 0.5), seed: 7),
                        fingerprint: RunFingerprint([:]), progress: ProgressDisplay(style: .silent))
     }
 

@@ -2,6 +2,7 @@ import FERData
 import Foundation
 import Testing
 @testable import Training
+@testable import Experiments
 
 /// Real processes killed with SIGKILL at several points, then resumed: the final checkpoint must
 /// equal an uninterrupted run's bit for bit. Each child process is this test bundle itself,

@@ -4,6 +4,7 @@ import Foundation
 import LRN
 import Testing
 @testable import Training
+@testable import Experiments
 
 @Suite("LRN models in the loop")
 struct LRNModelTrainingTests {
@@ -21,18 +22,18 @@ struct LRNModelTrainingTests {
         return FERDataSource(train: noisy.dataset, test: test, imageSize: 16, classBalanced: false)
     }
 
-    func trainer(_ model: ModelFactory.Model, method: Method, data: some EpochDataSource, epochs: Int, folder: URL, resume: Bool = false) throws -> Trainer<ModelFactory.Model> {
+    func trainer(_ model: ModelFactory.Model, method: MethodName, data: some EpochDataSource, epochs: Int, folder: URL, resume: Bool = false) throws -> Trainer<ModelFactory.Model> {
         let s = try Self.settings()
         let optimizer = try s.makeOptimizer(parameters: model.parameters)
         return Trainer(model: model, optimizer: optimizer, data: data,
                        configuration: TrainerConfiguration(name: method.rawValue, epochs: epochs, batchSize: s.batchSize,
-                                                           schedule: StepSchedule(baseLearningRate: s.learningRate), seed: 11,
+                                                           learningRate: s.learningRate, schedule: try! StepDecay(stepSize: 10, gamma: 0.1), seed: 11,
                                                            checkpointURL: folder.appendingPathComponent("checkpoint.safetensors"), resume: resume),
                        fingerprint: s.fingerprint(for: method), progress: ProgressDisplay(style: .silent))
     }
 
-    @Test("every objective trains on decoded images with finite losses; the settings reach the model", arguments: Method.allCases)
-    func objectives(method: Method) throws {
+    @Test("every objective trains on decoded images with finite losses; the settings reach the model", arguments: MethodName.paper)
+    func objectives(method: MethodName) throws {
         let s = try Self.settings(["--temperature", "0.5", "--lambda", "0.25"])
         let model = ModelFactory.make(method: method, settings: s, classCount: 7)
         #expect(model.objective == method.objective)

@@ -1,5 +1,7 @@
+import Autodiff
 import Testing
 @testable import Training
+@testable import Experiments
 
 @Suite("Metrics")
 struct MetricsTests {
@@ -52,13 +54,20 @@ struct MetricsTests {
         #expect(formatDuration(247) == "4:07")
     }
 
-    @Test("the step schedule divides the rate by ten every ten epochs")
-    func schedule() {
-        let s = StepSchedule(baseLearningRate: 1e-4)
+    @Test("the loop's 1-based epochs ask Autodiff's StepDecay for epochs 0, 1, …: ten epochs at each rate")
+    func schedule() throws {
+        let s = TrainerConfiguration(name: "ce", epochs: 30, batchSize: 8, learningRate: 1e-4,
+                                     schedule: try StepDecay(stepSize: 10, gamma: 0.1), seed: 0)
         #expect(s.learningRate(epoch: 1) == 1e-4)
         #expect(s.learningRate(epoch: 10) == 1e-4)
         #expect(abs(s.learningRate(epoch: 11) - 1e-5) < 1e-18)
         #expect(abs(s.learningRate(epoch: 21) - 1e-6) < 1e-19)
+        // The fingerprint keeps the wording of checkpoints written before the schedules moved to Autodiff.
+        #expect(s.fingerprintEntries["schedule"] == "lr 0.0001 ×0.1 every 10 epochs")
+        let cosine = TrainerConfiguration(name: "ce", epochs: 3, batchSize: 8, learningRate: 0.1,
+                                          schedule: try CosineAnnealing(totalEpochs: 3), seed: 0)
+        #expect(cosine.learningRate(epoch: 1) == 0.1 && cosine.learningRate(epoch: 4) == 0)
+        #expect(cosine.fingerprintEntries["schedule"]!.hasPrefix("lr 0.1, CosineAnnealing(totalEpochs: 3"))
     }
 }
 

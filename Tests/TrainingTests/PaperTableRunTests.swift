@@ -2,6 +2,7 @@ import FERData
 import Foundation
 import Testing
 @testable import Training
+@testable import Experiments
 
 @Suite("Paper table runs")
 struct PaperTableRunTests {

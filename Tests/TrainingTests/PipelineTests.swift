@@ -3,6 +3,7 @@ import FERData
 import Foundation
 import Testing
 @testable import Training
+@testable import Experiments
 
 @Suite("Pipeline on generated RAF-DB-layout data")
 struct PipelineTests {
@@ -25,7 +26,7 @@ struct PipelineTests {
         let optimizer = try SGD(parameters: model.parameters, learningRate: 0.002, momentum: 0.9)
         let trainer = Trainer(model: model, optimizer: optimizer, data: source,
                               configuration: TrainerConfiguration(name: "pixels", epochs: 5, batchSize: 32,
-                                                                  schedule: StepSchedule(baseLearningRate: 0.002), seed: 5),
+                                                                  learningRate: 0.002, schedule: try! StepDecay(stepSize: 10, gamma: 0.1), seed: 5),
                               fingerprint: RunFingerprint([:]), progress: ProgressDisplay(style: .silent))
         let result = try trainer.run()
         #expect(result.history.last!.trainLoss < 0.95 * result.history.first!.trainLoss)

@@ -5,6 +5,7 @@ import FoundationXML
 import Testing
 import Autodiff
 @testable import Training
+@testable import Experiments
 
 @Suite("Reports")
 struct ReportTests {

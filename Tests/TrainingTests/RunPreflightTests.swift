@@ -4,6 +4,7 @@ import Foundation
 import Layers
 import Testing
 @testable import Training
+@testable import Experiments
 
 /// What a run checks before it loads data or trains: flags naming files and folders, earlier
 /// runs in --output, the data set's classes.
@@ -17,7 +18,7 @@ struct RunPreflightTests {
         do { try body(); return "(no error)" } catch { return "\(error)" }
     }
 
-    func quickRun(_ root: String, _ output: String, _ extra: [String] = []) throws -> [Method: RunResult] {
+    func quickRun(_ root: String, _ output: String, _ extra: [String] = []) throws -> [MethodName: RunResult] {
         try ExperimentRunner.run(try settings(["--data", root, "--method", "ce", "--epochs", "1", "--image-size", "16",
                                                "--batch-size", "16", "--output", output] + extra),
                                  progress: ProgressDisplay(style: .silent), build: RunnerTests.pixels)

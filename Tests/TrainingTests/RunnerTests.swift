@@ -4,6 +4,7 @@ import Foundation
 import LRN
 import Testing
 @testable import Training
+@testable import Experiments
 
 @Suite("Experiment runner")
 struct RunnerTests {
@@ -52,6 +53,30 @@ struct RunnerTests {
             Issue.record("a checkpoint with another noise level was accepted")
         } catch {
             #expect("\(error)".contains("noise: checkpoint 0.3, this run 0.2"))
+        }
+    }
+
+    @Test("a program's own method runs with --method next to the paper's: its row, reports and checkpoint; an unknown name stops the run first")
+    func customMethod() throws {
+        let root = try Self.fixtureRoot()
+        let output = try temporaryFolder("runner-custom").path
+        let smoothing = CustomMethod(name: "pixels-ls", title: "pixels, label smoothing 0.1", fingerprint: ["smoothing": "0.1"]) { settings, classes in
+            PixelLinearModel(inputCount: 3 * settings.imageSize * settings.imageSize, classes: classes, seed: settings.seed)
+        }
+        let arguments = ["--data", root, "--method", "ce,pixels-ls", "--epochs", "1", "--image-size", "16",
+                         "--lr", "0.002", "--batch-size", "16", "--output", output]
+        let s = try ExperimentSettings.resolve(try ExperimentOptions.parse(arguments), dataset: .rafDB, customMethods: [smoothing.name])
+        #expect {
+            try ExperimentRunner.run(s, progress: ProgressDisplay(style: .silent), build: Self.pixels)
+        } throws: { "\($0)".contains("--method pixels-ls: no such method") }
+        #expect(!FileManager.default.fileExists(atPath: output + "/ce"))
+        let results = try ExperimentRunner.run(s, progress: ProgressDisplay(style: .silent), build: Self.pixels, customMethods: [smoothing])
+        #expect(Set(results.keys) == [.ce, MethodName("pixels-ls")])
+        #expect(results[MethodName("pixels-ls")]!.settings["smoothing"] == "0.1")
+        let comparison = try String(contentsOfFile: output + "/comparison.csv", encoding: .utf8)
+        #expect(comparison.contains("Baseline (L_ce),") && comparison.contains("\"pixels, label smoothing 0.1\","))
+        for file in ["pixels-ls/checkpoint.safetensors", "pixels-ls/pixels-ls-curves.svg", "comparison.svg"] {
+            #expect(FileManager.default.fileExists(atPath: output + "/" + file), "\(file) missing")
         }
     }
 

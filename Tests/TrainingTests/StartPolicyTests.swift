@@ -3,6 +3,7 @@ import Foundation
 import Layers
 import Testing
 @testable import Training
+@testable import Experiments
 
 /// What a run does with the checkpoint already in its folder: refuse, resume, or overwrite;
 /// and which checkpoint a NaN message may call "last good".

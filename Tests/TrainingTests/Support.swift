@@ -2,6 +2,7 @@ import Autodiff
 import Foundation
 import Layers
 @testable import Training
+@testable import Experiments
 
 /// A one-hidden-layer perceptron with softmax cross-entropy: small enough to train in a test,
 /// with momentum state in its optimiser, so resuming has something real to restore.

@@ -1,6 +1,8 @@
 import ArgumentParser
+import LRN
 import Testing
 @testable import Training
+@testable import Experiments
 
 @Suite("Paper tables")
 struct PaperTableTests {
@@ -58,12 +60,26 @@ struct OptionTests {
         #expect(defaults.method == nil && defaults.temperature == 0.7 && defaults.lambda == 1 && !defaults.resume)
     }
 
+    @Test("--method takes the paper's four and the names a program offers; another name is refused naming it and the choices")
+    func methodNames() throws {
+        let o = try ExperimentOptions.parse(["--data", "/d", "--method", "ce,gce"])
+        #expect(o.method!.methods == [.ce, MethodName("gce")])
+        #expect(throws: TrainingError.invalidOption("--method gce: no such method; expected one of ce, ce+cld, hum, hum+cld, a comma-separated list of them, or all")) {
+            try ExperimentSettings.resolve(o, dataset: .rafDB)
+        }
+        let settings = try ExperimentSettings.resolve(o, dataset: .rafDB, customMethods: [MethodName("gce")])
+        #expect(settings.methods == [.ce, MethodName("gce")])
+        #expect(settings.fingerprint(for: MethodName("gce")).entries["method"] == "gce")
+        #expect(MethodName.paper.map(\.rawValue) == ["ce", "ce+cld", "hum", "hum+cld"])
+        #expect(MethodName.paper.map(\.objective) == Objective.allCases)
+    }
+
     @Test("invalid values are refused with a message naming the flag and the value")
     func refused() {
         #expect(message(["--noise", "30"])!.contains("--noise must be a fraction in [0, 1), e.g. 0.3 for 30 %; got 30.0"))
         #expect(message(["--epochs", "0"])!.contains("--epochs must be at least 1; got 0"))
         #expect(message(["--lr=-1"])!.contains("--lr must be a positive number"))
-        #expect(message(["--method", "svm"])!.contains("svm"))
+        #expect(message(["--method", "svm!"])!.contains("svm!"))
         #expect(message(["--noise-mode", "pairs"])!.contains("--noise-mode pairs needs --noise-pairs"))
         #expect(message(["--noise-pairs", "disgust-anger"])!.contains("'disgust-anger' is not source:target"))
         #expect(message(["--temperature", "0"])!.contains("--temperature must be positive"))

@@ -2,6 +2,7 @@ import Autodiff
 import Foundation
 import Testing
 @testable import Training
+@testable import Experiments
 
 struct SimulatedKill: Error {}
 
@@ -11,7 +12,7 @@ struct TrainerTests {
                      overwrite: Bool = false, lr: Double = 0.05, settings: [String: String] = ["method": "ce"]) -> Trainer<TinyModel> {
         let optimizer = try! SGD(parameters: model.parameters, learningRate: lr, momentum: 0.9, weightDecay: 1e-4)
         let configuration = TrainerConfiguration(name: "tiny", epochs: epochs, batchSize: 16,
-                                                 schedule: StepSchedule(baseLearningRate: lr, stepSize: 3, gamma: 0.5),
+                                                 learningRate: lr, schedule: try! StepDecay(stepSize: 3, gamma: 0.5),
                                                  seed: 7, checkpointURL: folder?.appendingPathComponent("checkpoint.safetensors"), resume: resume,
                                                  overwrite: overwrite)
         return Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,

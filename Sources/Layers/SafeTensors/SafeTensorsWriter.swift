@@ -56,58 +56,12 @@ public enum SafeTensorsWriter {
     /// is flushed to disk and then renamed over `url`. A crash never leaves a half-written checkpoint.
     public static func write<S: TensorScalar>(_ tensors: [(name: String, tensor: Tensor<S>)],
                                               metadata: [String: String] = [:], to url: URL) throws {
-        try writeAtomically(try serialize(tensors, metadata: metadata), to: url)
+        try Layers.writeAtomically(try serialize(tensors, metadata: metadata), to: url)
     }
 
     /// Writes a dictionary of tensors (laid out in name order, so equal states give equal files).
     public static func write<S: TensorScalar>(_ tensors: [String: Tensor<S>], metadata: [String: String] = [:], to url: URL) throws {
         try write(tensors.keys.sorted().map { (name: $0, tensor: tensors[$0]!) }, metadata: metadata, to: url)
     }
-
-    static func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            throw SafeTensorsError.io(path: temporary.path, reason: "cannot create temporary file: \(String(cString: strerror(errno)))")
-        }
-        var failure: String?
-        let killTarget = WriteFaultInjection.isTarget(url)
-        bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                // A kill planned half-way needs the first half written on its own.
-                let half = raw.count / 2
-                if killTarget && written >= half { WriteFaultInjection.reached(.partial, target: killTarget) }
-                let chunk = killTarget && written < half ? half - written : raw.count - written
-                let n = Glibc_write(fd, raw.baseAddress! + written, chunk)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = "write failed: \(String(cString: strerror(errno)))"
-                    return
-                }
-                written += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = "fsync failed: \(String(cString: strerror(errno)))" }
-        close(fd)
-        if failure == nil { WriteFaultInjection.reached(.beforeRename, target: killTarget) }
-        if failure == nil && rename(temporary.path, url.path) != 0 {
-            failure = "cannot rename the temporary file into place: \(String(cString: strerror(errno)))"
-        }
-        if failure == nil { WriteFaultInjection.reached(.afterRename, target: killTarget) }
-        if let failure {
-            unlink(temporary.path)
-            throw SafeTensorsError.io(path: url.path, reason: failure)
-        }
-    }
 }
 
-/// POSIX write(2), named apart from the Swift functions called `write` around it.
-@inline(__always) private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(fd, buffer, count)
-    #else
-    return Darwin.write(fd, buffer, count)
-    #endif
-}

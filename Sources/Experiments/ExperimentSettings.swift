@@ -1,6 +1,9 @@
 import Autodiff
 import FERData
 import Foundation
+import Layers
+import LRN
+import Training
 
 extension DatasetKind {
     /// The data set's name as the paper writes it.
@@ -20,7 +23,7 @@ public struct ExperimentSettings: Equatable, Sendable {
     public var dataset: DatasetKind
     /// The data folder; nil for the built-in synthetic RAF-DB.
     public var dataPath: String?
-    public var methods: [Method]
+    public var methods: [MethodName]
     public var noise: Double
     public var noiseMode: NoiseOption
     public var noisePairs: String?
@@ -55,8 +58,10 @@ public struct ExperimentSettings: Equatable, Sendable {
 
     public var usesBuiltInData: Bool { dataPath == nil }
 
-    /// Resolves the options for `dataset`. `--data` absent means the built-in data (RAF-DB layout only).
-    public static func resolve(_ o: ExperimentOptions, dataset: DatasetKind) throws -> ExperimentSettings {
+    /// Resolves the options for `dataset`. `--data` absent means the built-in data (RAF-DB layout
+    /// only). `customMethods`: the names `--method` accepts besides the paper's four.
+    public static func resolve(_ o: ExperimentOptions, dataset: DatasetKind, customMethods: [MethodName] = []) throws -> ExperimentSettings {
+        try checkMethodNames(o.method?.methods ?? [], offered: customMethods)
         let builtIn = o.data == nil
         if builtIn && dataset != .rafDB {
             throw TrainingError.invalidOption("--data is required for \(dataset.displayName): point it at the data set's root folder (see Documentation/GettingStarted.md). Only Example-RAFDB (and Example-Tables, for its RAF-DB columns) has a built-in synthetic data set.")
@@ -65,7 +70,7 @@ public struct ExperimentSettings: Equatable, Sendable {
         // The built-in run trains from scratch in minutes: Adam (the paper's AffectNet
         // optimiser) learns the small network far faster there than SGD at any rate we tried.
         let optimizer = o.optimizer ?? (adam || builtIn ? .adam : .sgd)
-        let defaultMethods: [Method] = builtIn ? [.ce, .humCLD] : [.humCLD]
+        let defaultMethods: [MethodName] = builtIn ? [.ce, .humCLD] : [.humCLD]
         return ExperimentSettings(
             dataset: dataset,
             dataPath: o.data,
@@ -116,8 +121,16 @@ public struct ExperimentSettings: Equatable, Sendable {
         public static let testCount = 600
     }
 
+    /// Refuses a `--method` name that is neither one of the paper's four nor in `offered`.
+    public static func checkMethodNames(_ methods: [MethodName], offered: [MethodName]) throws {
+        let known = MethodName.paper + offered
+        if let unknown = methods.first(where: { !known.contains($0) }) {
+            throw TrainingError.invalidOption("--method \(unknown): no such method; expected one of \(known.map(\.rawValue).joined(separator: ", ")), a comma-separated list of them, or all")
+        }
+    }
+
     /// The settings that decide `method`'s result, for the checkpoint fingerprint.
-    public func fingerprint(for method: Method) -> RunFingerprint {
+    public func fingerprint(for method: MethodName) -> RunFingerprint {
         var entries: [String: String] = [
             "dataset": dataset.displayName,
             "data": dataPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "built-in synthetic RAF-DB",
@@ -145,8 +158,21 @@ public struct ExperimentSettings: Equatable, Sendable {
     }
 
     /// Where `method`'s checkpoint and reports go.
-    public func runFolder(for method: Method) -> URL {
-        URL(fileURLWithPath: output).appendingPathComponent(method.rawValue.replacingOccurrences(of: "+", with: "-"))
+    public func runFolder(for method: MethodName) -> URL {
+        plan(resuming: []).folder(for: method.rawValue)
+    }
+
+    /// How every method of these settings trains: the loop's part of the settings.
+    public func plan(resuming: Set<MethodName>, noiseMatrix: [[Int]]? = nil, notes: [String] = []) -> ComparisonPlan {
+        let noiseText = noise > 0 ? "\(fixed(noise * 100, decimals: 0)) % \(noiseMode.rawValue) label noise" : "clean labels"
+        return ComparisonPlan(
+            output: URL(fileURLWithPath: output), epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+            // Arguments are fixed here (step 10, factor 0.1), so StepDecay cannot throw.
+            schedule: try! StepDecay(stepSize: decayEvery, gamma: decayFactor), seed: seed,
+            makeOptimizer: { try makeOptimizer(parameters: $0) }, checkpoints: true,
+            resuming: Set(resuming.map(\.rawValue)), overwrite: overwrite, noiseMatrix: noiseMatrix,
+            title: "\(usesBuiltInData ? "Built-in synthetic RAF-DB" : dataset.displayName), \(noiseText): test accuracy (%) after \(epochs) epochs",
+            notes: notes)
     }
 
     /// One line per setting, for the start of a run's log.
@@ -167,7 +193,7 @@ public struct ExperimentSettings: Equatable, Sendable {
     }
 
     /// The run's optimiser over `parameters`: SGD with momentum and weight decay, or Adam.
-    public func makeOptimizer(parameters: [Tensor<Float>]) throws -> TrainingOptimizer {
+    public func makeOptimizer(parameters: [Tensor<Float>]) throws -> any Optimizer<Float> {
         switch optimizer {
         case .sgd: return try SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
         case .adam: return try Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)

@@ -1,5 +1,7 @@
 import FERData
 import Foundation
+import Layers
+import Training
 
 /// What Example-Tables runs: the cells (data set × noise × objective) of the paper's Tables 1-3,
 /// each one training run in `<output>/<cell>/`, then the tables, saved as CSV. Every flag, data
@@ -9,7 +11,7 @@ public struct PaperTableRun {
     public struct Cell: Hashable, Sendable {
         public var dataset: PaperNumbers.Dataset
         public var noise: Int
-        public var method: Method
+        public var method: MethodName
         public var key: String { "\(dataset.rawValue.lowercased())-noise\(noise)-\(method.rawValue.replacingOccurrences(of: "+", with: "-"))" }
     }
 
@@ -33,10 +35,10 @@ public struct PaperTableRun {
         switch table {
         case "1":
             return PaperNumbers.table1Noise.flatMap { noise in
-                [PaperNumbers.Dataset.rafdb, .affectnet].flatMap { d in [Method.ce, .humCLD].map { Cell(dataset: d, noise: noise, method: $0) } }
+                [PaperNumbers.Dataset.rafdb, .affectnet].flatMap { d in [MethodName.ce, .humCLD].map { Cell(dataset: d, noise: noise, method: $0) } }
             }
         case "2":
-            return [PaperNumbers.Dataset.rafdb, .affectnet].flatMap { d in Method.allCases.map { Cell(dataset: d, noise: 0, method: $0) } }
+            return [PaperNumbers.Dataset.rafdb, .affectnet].flatMap { d in MethodName.paper.map { Cell(dataset: d, noise: 0, method: $0) } }
         default:
             return PaperNumbers.Dataset.allCases.map { Cell(dataset: $0, noise: 0, method: .humCLD) }
         }
@@ -57,7 +59,7 @@ public struct PaperTableRun {
 
     /// Trains every cell and returns each table with the CSV file it was saved as.
     public func run<Model: TrainableModel>(progress: ProgressDisplay = ProgressDisplay(),
-                                           build: ModelBuilder<Model>) throws -> [(url: URL, table: ResultTable)] {
+                                           build: @escaping ModelBuilder<Model>) throws -> [(url: URL, table: ResultTable)] {
         let planned = plannedCells
         // Everything that can be checked before the first cell trains: the flags, the output
         // folders and the runs in them, and every data set (read once, reused by its cells).
@@ -76,7 +78,7 @@ public struct PaperTableRun {
         if options.resume && started.isEmpty {
             throw TrainingError.nothingToResume(folder: output, expected: "<cell>/<method>/checkpoint.safetensors for any of \(planned.count) cells")
         }
-        var prepared: [(cell: Cell, settings: ExperimentSettings, resuming: Set<Method>)] = []
+        var prepared: [(cell: Cell, settings: ExperimentSettings, resuming: Set<MethodName>)] = []
         var data: [PaperNumbers.Dataset: ExperimentRunner.LoadedData] = [:]
         for cell in planned {
             var o = options
@@ -113,11 +115,11 @@ public struct PaperTableRun {
             let table: ResultTable
             switch t {
             case "1":
-                var ours: [Method: [Int: [PaperNumbers.Dataset: Double]]] = [:]
+                var ours: [MethodName: [Int: [PaperNumbers.Dataset: Double]]] = [:]
                 for c in Self.cells(of: "1") { if let acc = accuracy[c] { ours[c.method, default: [:]][c.noise, default: [:]][c.dataset] = acc } }
                 table = PaperTables.table1(ours: ours, notes: notes)
             case "2":
-                var ours: [Method: [PaperNumbers.Dataset: Double]] = [:]
+                var ours: [MethodName: [PaperNumbers.Dataset: Double]] = [:]
                 for c in Self.cells(of: "2") { if let acc = accuracy[c] { ours[c.method, default: [:]][c.dataset] = acc } }
                 table = PaperTables.table2(ours: ours, notes: notes)
             default:

@@ -1,3 +1,4 @@
+import Training
 /// The accuracies (%) the paper reports (Yan et al., "Mitigating label-noise for facial expression
 /// recognition in the wild", Tables 1-3), so the table runners can print ours beside them.
 public enum PaperNumbers {
@@ -17,7 +18,7 @@ public enum PaperNumbers {
     ]
 
     /// Table 2: ablation on the clean data sets.
-    public static let table2: [Method: [Dataset: Double]] = [
+    public static let table2: [MethodName: [Dataset: Double]] = [
         .ce: [.rafdb: 86.48, .affectnet: 58.19],
         .ceCLD: [.rafdb: 87.64, .affectnet: 59.31],
         .hum: [.rafdb: 88.35, .affectnet: 60.59],

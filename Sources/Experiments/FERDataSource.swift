@@ -1,6 +1,7 @@
 import Autodiff
 import FERData
 import Foundation
+import Training
 
 /// FERData's data sets behind the loop's `EpochDataSource`: the training set (with noisy labels
 /// when noise was injected) through a prefetching `BatchLoader` with random horizontal flips, the

@@ -2,18 +2,7 @@ import Autodiff
 import Foundation
 import Layers
 import LRN
-
-extension Method {
-    /// The LRN module's name for this objective.
-    public var objective: Objective {
-        switch self {
-        case .ce: return .crossEntropy
-        case .ceCLD: return .crossEntropyWithCLD
-        case .hum: return .hum
-        case .humCLD: return .humWithCLD
-        }
-    }
-}
+import Training
 
 /// LRN's model as the loop sees it: the objective's total loss, FC1's logits as the running
 /// training prediction, and `predict`'s probabilities (Monte-Carlo for HUM) for evaluation.
@@ -53,14 +42,17 @@ public enum ModelFactory {
     }
 
     /// A fresh model; every initial weight comes from the run's seed.
-    public static func make(method: Method, settings: ExperimentSettings, classCount: Int) -> Model {
+    public static func make(method: MethodName, settings: ExperimentSettings, classCount: Int) -> Model {
+        guard let objective = method.objective else {
+            preconditionFailure("ModelFactory.make: \(method) is not one of the paper's objectives \(MethodName.paper)")
+        }
         var generator = RandomGenerator(seed: settings.seed ^ 0x4D4F_4445_4C00)
         let backbone: ResNet<Float>
         switch settings.backbone {
         case .resnet18: backbone = ResNet18<Float>(classCount: nil, generator: &generator)
         case .small: backbone = SmallResNet<Float>(classCount: nil, generator: &generator)
         }
-        let model = LRNModel(backbone: backbone, classCount: classCount, objective: method.objective,
+        let model = LRNModel(backbone: backbone, classCount: classCount, objective: objective,
                              cldWeight: Float(settings.lambda), generator: &generator)
         model.head.temperature = Float(settings.temperature)
         model.head.trainingSampleCount = settings.trainingMCSamples

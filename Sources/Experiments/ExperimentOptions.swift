@@ -1,41 +1,66 @@
 import ArgumentParser
+import Foundation
+import LRN
 
-/// The objective: the baseline, the ablation's middle rows, and the full LRN.
-public enum Method: String, CaseIterable, ExpressibleByArgument, Codable, Sendable {
-    case ce, ceCLD = "ce+cld", hum, humCLD = "hum+cld"
+/// A method `--method` names: one of the paper's four objectives (LRN's `Objective`, written
+/// in lower case: ce, ce+cld, hum, hum+cld) or a method the caller adds (`ExperimentRunner.run`'s
+/// `customMethods`, e.g. a new loss). The name is also the run's folder and file name.
+public struct MethodName: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ name: String) { rawValue = name }
+    public init(objective: Objective) { rawValue = objective.rawValue.lowercased() }
 
+    public static let ce = MethodName(objective: .crossEntropy)
+    public static let ceCLD = MethodName(objective: .crossEntropyWithCLD)
+    public static let hum = MethodName(objective: .hum)
+    public static let humCLD = MethodName(objective: .humWithCLD)
+    /// The four objectives of the paper's ablation, in its order (`--method all`).
+    public static let paper: [MethodName] = Objective.allCases.map(MethodName.init(objective:))
+
+    /// The paper's objective of this name; nil for a caller's own method.
+    public var objective: Objective? { Objective.allCases.first { $0.rawValue.lowercased() == rawValue } }
+    /// The paper's name for the row (Table 2), or the name itself.
+    public var paperName: String { objective?.paperName ?? rawValue }
+    public var usesHUM: Bool { objective?.usesHUM ?? false }
+    public var usesCLD: Bool { objective?.usesCLD ?? false }
+    public var description: String { rawValue }
+    public static func < (a: MethodName, b: MethodName) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension Objective {
     /// The paper's name for the row (Table 2).
     public var paperName: String {
         switch self {
-        case .ce: return "Baseline (L_ce)"
-        case .ceCLD: return "Baseline (L_ce + L_cld)"
+        case .crossEntropy: return "Baseline (L_ce)"
+        case .crossEntropyWithCLD: return "Baseline (L_ce + L_cld)"
         case .hum: return "LRN (L_cls)"
-        case .humCLD: return "LRN (L_cls + L_cld)"
+        case .humWithCLD: return "LRN (L_cls + L_cld)"
         }
     }
-    public var usesHUM: Bool { self == .hum || self == .humCLD }
-    public var usesCLD: Bool { self == .ceCLD || self == .humCLD }
 }
 
-/// `--method`: one objective, a comma-separated list (`ce,hum+cld`), or `all` for the four of the ablation.
+/// `--method`: one name, a comma-separated list (`ce,hum+cld`), or `all` for the four of the
+/// ablation. Names are checked against the methods a run offers when it starts.
 public struct MethodChoice: ExpressibleByArgument, Equatable, Sendable {
-    public let methods: [Method]
-    public init(_ methods: [Method]) { self.methods = methods }
+    public let methods: [MethodName]
+    public init(_ methods: [MethodName]) { self.methods = methods }
     public init?(argument: String) {
         if argument == "all" {
-            methods = Method.allCases
+            methods = MethodName.paper
             return
         }
-        var list: [Method] = []
+        var list: [MethodName] = []
         for name in argument.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let m = Method(rawValue: name) else { return nil }
-            if !list.contains(m) { list.append(m) }
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "+-_.".contains($0) }) else { return nil }
+            let method = MethodName(name)
+            if !list.contains(method) { list.append(method) }
         }
         guard !list.isEmpty else { return nil }
         methods = list
     }
-    public static var allValueStrings: [String] { Method.allCases.map(\.rawValue) + ["all"] }
-    public static let all = MethodChoice(Method.allCases)
+    public static var allValueStrings: [String] { MethodName.paper.map(\.rawValue) + ["all"] }
+    public static let all = MethodChoice(MethodName.paper)
 }
 
 public enum NoiseOption: String, CaseIterable, ExpressibleByArgument, Sendable {
@@ -80,7 +105,7 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("noise-pairs"), help: ArgumentHelp("For --noise-mode pairs: comma-separated source:target class names, e.g. disgust:anger,anger:disgust.", valueName: "pairs"))
     public var noisePairs: String?
 
-    @Option(help: ArgumentHelp("Objective: ce (baseline), ce+cld, hum, hum+cld (LRN), a comma-separated list of them, or all four. Default: hum+cld with --data, ce,hum+cld on the built-in data.", valueName: "method"))
+    @Option(help: ArgumentHelp("Objective: ce (baseline), ce+cld, hum, hum+cld (LRN), a method the program adds (see Documentation/BuildingANoisyLabelModel.md), a comma-separated list of them, or all four of the paper. Default: hum+cld with --data, ce,hum+cld on the built-in data.", valueName: "method"))
     public var method: MethodChoice?
 
     @Option(parsing: .unconditional, help: "Number of training epochs. Default: 30 with --data, \(ExperimentSettings.BuiltIn.epochs) on the built-in data.")
@@ -171,4 +196,3 @@ public struct ExperimentOptions: ParsableArguments {
     }
 }
 
-import Foundation
