@@ -159,6 +159,11 @@ public enum ExperimentRunner {
         let (train, test) = try settings.dataset.load(root: root!, options: DatasetKind.Options(
             trainingLabelList: options.trainingLabelList, affectNetClassCount: options.affectNetClasses))
         try RunPreflight.checkClassCount(train.classNames, dataSet: "\(settings.dataset.displayName) at \(root!)")
+        // Every image's header, before the first epoch: a bad file among thousands must not stop a run hours in.
+        let total = train.count + test.count
+        progress.message("Checking the headers of \(total) images…")
+        try train.checkImages(progress: nil)
+        try test.checkImages(progress: nil)
         return LoadedData(train: train, test: test)
     }
 

@@ -91,7 +91,7 @@ extension ImageFileDataset {
     /// Reads every image's header (format, size within ImageCodec's limits) and checks each face
     /// box against the declared size, in parallel; throws the first problem in file order, with
     /// how many files have one. `progress` is called with the count checked so far.
-    public func checkImageHeaders(progress: ((Int) -> Void)? = nil) throws {
+    public func checkImages(progress: ((Int) -> Void)? = nil) throws {
         let problems = ProblemList()
         let checked = Counter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(count, 64))) { worker in

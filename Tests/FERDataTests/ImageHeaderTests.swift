@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// ImageHeader reads format and size without decoding, and ImageFileDataset.checkImageHeaders
+/// ImageHeader reads format and size without decoding, and ImageFileDataset.checkImages
 /// finds a bad file among many before training.
 @Suite struct ImageHeaderTests {
     let folder: URL = {
@@ -55,13 +55,13 @@ import Testing
         var paths: [String] = []
         for i in 0..<150 { paths.append(try write(try ImageCodec.encodePNG(image(4, 4)), "ok\(i).png")) }
         let good = ImageFileDataset(classNames: ["a", "b"], paths: paths, labels: paths.indices.map { $0 % 2 })
-        try good.checkImageHeaders()
+        try good.checkImages()
 
         paths[70] = try write(try HugeHeaders.png(width: 20_000, height: 20), "huge70.png")
         paths[120] = try write(Array("no image".utf8), "text120.png")
         let bad = ImageFileDataset(classNames: ["a", "b"], paths: paths, labels: paths.indices.map { $0 % 2 })
         #expect {
-            try bad.checkImageHeaders()
+            try bad.checkImages()
         } throws: { "\($0)".contains("huge70.png") && "\($0)".contains("1 more of the 150 images") }
     }
 
@@ -69,9 +69,9 @@ import Testing
         let path = try write(try ImageCodec.encodeJPEG(image(20, 10)), "face.jpg")
         let inside = ImageFileDataset(classNames: ["a", "b"], paths: [path], labels: [0],
                                       faceBoxes: [FaceBox(x: 5, y: 2, width: 100, height: 100)])
-        try inside.checkImageHeaders()
+        try inside.checkImages()
         let outside = ImageFileDataset(classNames: ["a", "b"], paths: [path], labels: [0],
                                        faceBoxes: [FaceBox(x: 30, y: 0, width: 5, height: 5)])
-        #expect { try outside.checkImageHeaders() } throws: { "\($0)".contains(path) && "\($0)".contains("outside the 20x10 image") }
+        #expect { try outside.checkImages() } throws: { "\($0)".contains(path) && "\($0)".contains("outside the 20x10 image") }
     }
 }

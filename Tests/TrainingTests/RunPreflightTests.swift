@@ -115,4 +115,26 @@ struct RunPreflightTests {
         #expect(message.contains(root.path) && message.contains("at least 2"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: output + "/ce"))
     }
+
+    @Test("a bad image among good ones stops the run before any model is built")
+    func badImageHeaderRefusedBeforeTraining() throws {
+        let root = try temporaryFolder("preflight-bad-image")
+        for split in ["train", "test"] {
+            for label in ["happy", "sad"] {
+                let folder = root.appendingPathComponent("\(split)/\(label)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                for i in 0..<3 {
+                    try ImageCodec.save(RGBImage(width: 16, height: 16, red: UInt8(40 * i), green: 90, blue: 10), path: folder.appendingPathComponent("\(i).png").path)
+                }
+            }
+        }
+        let truncated = root.appendingPathComponent("test/sad/broken.jpg").path
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]).write(to: URL(fileURLWithPath: truncated))
+        let output = root.appendingPathComponent("out").path
+        let s = try settings(["--data", root.path, "--method", "ce", "--epochs", "1", "--backbone", "small", "--image-size", "16",
+                              "--output", output], dataset: .imageFolder)
+        let message = failure { _ = try ExperimentRunner.run(s, progress: ProgressDisplay(style: .silent), build: ModelFactory.build) }
+        #expect(message.contains(truncated) && message.contains("no JPEG frame header"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: output + "/ce"))
+    }
 }
