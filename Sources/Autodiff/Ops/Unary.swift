@@ -1,36 +1,37 @@
 import CKernels
 
-// Elementwise functions of one tensor, each declared once in `Op.unaryKernel` below: the C code
-// of its forward loop, and its derivative, which `unary_bw` in Sources/CKernels/elementwise_impl.h
-// computes from the saved input x, the saved output y and the output gradient g, whichever the
-// derivative is cheapest in. The derivative stays in C so that it runs in one vectorised pass
-// (relu's backward alone was 6 % of a ResNet18 step as separate Swift ops); the formula written
-// here is the one that C row must compute, and the gradient suite checks that it does.
+// Elementwise functions of one tensor, each declared once in `Tensor.unaryKernel` below: the C code
+// of its forward and backward loops (Sources/CKernels/elementwise_impl.h, `unary` and `unary_bw`)
+// and, beside it, its derivative as Swift ops on the saved input x, the saved output y and the
+// output gradient g. Backward runs the C loop, one vectorised pass (relu's backward alone was 6 %
+// of a ResNet18 step as separate ops); the Swift derivative is the reference that
+// UnaryDerivativeTests holds every C loop to, so the two cannot drift apart.
 
 /// How a unary op runs: its C kernel code (`CK_…`, the same for the forward and the backward
 /// loop) and its derivative in x (input), y (output) and g (output gradient).
-struct UnaryKernel {
+struct UnaryKernel<Scalar: TensorScalar> {
     let code: Int32
-    let derivative: StaticString
+    let derivative: (_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, _ g: Tensor<Scalar>) -> Tensor<Scalar>
 }
 
-extension Op {
-    /// The kernel of each unary op; nil for every other op. Adding a unary op: a case of `Op`,
-    /// a row here, a public function below, its two C loops, and a gradient case.
-    var unaryKernel: UnaryKernel? {
-        switch self {
-        case .neg: UnaryKernel(code: Int32(CK_NEG), derivative: "-g")
-        case .exp: UnaryKernel(code: Int32(CK_EXP), derivative: "g * y")
-        case .log: UnaryKernel(code: Int32(CK_LOG), derivative: "g / x")
-        case .sqrt: UnaryKernel(code: Int32(CK_SQRT), derivative: "g * 0.5 / y")
-        case .abs: UnaryKernel(code: Int32(CK_ABS), derivative: "x > 0 ? g : (x < 0 ? -g : 0)")
-        case .square: UnaryKernel(code: Int32(CK_SQUARE), derivative: "2 * x * g")
-        case .reciprocal: UnaryKernel(code: Int32(CK_RECIPROCAL), derivative: "-g * y * y")
-        // 0 at exactly x = 0 (as in PyTorch); a NaN x passes g on.
-        case .relu: UnaryKernel(code: Int32(CK_RELU), derivative: "x <= 0 ? 0 : g")
-        case .sigmoid: UnaryKernel(code: Int32(CK_SIGMOID), derivative: "g * y * (1 - y)")
-        case .tanh: UnaryKernel(code: Int32(CK_TANH), derivative: "g * (1 - y * y)")
-        case .softplus: UnaryKernel(code: Int32(CK_SOFTPLUS), derivative: "g * sigmoid(x)")
+extension Tensor {
+    /// The kernel of each unary op; nil for every other op. Adding a unary op: its case in `Op`,
+    /// a row here and a public function below, its C loops, and a gradient case.
+    static func unaryKernel(_ op: Op) -> UnaryKernel<Scalar>? {
+        switch op {
+        case .neg: UnaryKernel(code: Int32(CK_NEG)) { _, _, g in -g }
+        case .exp: UnaryKernel(code: Int32(CK_EXP)) { _, y, g in g * y }
+        case .log: UnaryKernel(code: Int32(CK_LOG)) { x, _, g in g / x }
+        case .sqrt: UnaryKernel(code: Int32(CK_SQRT)) { _, y, g in g * 0.5 / y }
+        // sign(x) · g, 0 at x = 0 and at NaN.
+        case .abs: UnaryKernel(code: Int32(CK_ABS)) { x, _, g in g * (x.greaterEqual(Tensor(0)) - (-x).greaterEqual(Tensor(0))) }
+        case .square: UnaryKernel(code: Int32(CK_SQUARE)) { x, _, g in 2 * x * g }
+        case .reciprocal: UnaryKernel(code: Int32(CK_RECIPROCAL)) { _, y, g in -g * y * y }
+        // 0 for x <= 0 (PyTorch's choice at the kink); a NaN x passes g on.
+        case .relu: UnaryKernel(code: Int32(CK_RELU)) { x, _, g in Tensor.where((-x).greaterEqual(Tensor(0)), Tensor(0), g) }
+        case .sigmoid: UnaryKernel(code: Int32(CK_SIGMOID)) { _, y, g in g * y * (1 - y) }
+        case .tanh: UnaryKernel(code: Int32(CK_TANH)) { _, y, g in g * (1 - y * y) }
+        case .softplus: UnaryKernel(code: Int32(CK_SOFTPLUS)) { x, _, g in g * x.sigmoid() }
         default: nil
         }
     }
@@ -38,7 +39,7 @@ extension Op {
 
 extension Tensor {
     func unary(_ op: Op) -> Tensor {
-        guard let kernel = op.unaryKernel else { preconditionFailure("\(op) is not a unary op") }
+        guard let kernel = Tensor.unaryKernel(op) else { preconditionFailure("\(op) is not a unary op") }
         let x = self
         let out = Tensor(uninitializedShape: shape)
         Scalar.kernelUnary(kernel.code, count, x.data, out.data)
