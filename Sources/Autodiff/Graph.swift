@@ -1,11 +1,11 @@
 /// One recorded operation: its inputs and how to turn the gradient of its output into
 /// gradients of those inputs (nil for an input that needs none).
 final class GraphNode<Scalar: TensorScalar> {
-    let op: String
+    let op: Op
     let inputs: [Tensor<Scalar>]
     let backward: (Tensor<Scalar>) -> [Tensor<Scalar>?]
 
-    init(op: String, inputs: [Tensor<Scalar>], backward: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]) {
+    init(op: Op, inputs: [Tensor<Scalar>], backward: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]) {
         self.op = op
         self.inputs = inputs
         self.backward = backward
@@ -128,7 +128,7 @@ extension Tensor {
     /// Records how this freshly computed tensor depends on `inputs`, when recording and when
     /// any input is tracked. `backward` maps the output gradient to one gradient per input.
     @discardableResult
-    func recorded(_ op: String, _ inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+    func recorded(_ op: Op, _ inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         if Graph.isRecording && inputs.contains(where: { $0.isTracked }) {
             node = GraphNode(op: op, inputs: inputs, backward: backward)
         }

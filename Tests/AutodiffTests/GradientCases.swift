@@ -1,37 +1,52 @@
 @testable import Autodiff
 import Testing
 
-/// One differentiable op under test: Float64 inputs and the function to check, optionally with a
-/// Float32 twin (the same expression, typed for Float) whose values and gradients must agree with
-/// the Float64 ones.
-struct GradientCase: CustomStringConvertible, Sendable {
-    let op: String
+/// One gradient case, written once inside a table generic over the scalar (`Case<S>`): its name,
+/// the ops it is there to check, its Float64 inputs and the function under test. Run in Float64
+/// against finite differences and in Float32 against Float64 (see `GradientCheckSuite`).
+struct GradientCaseDefinition<S: TensorScalar>: Sendable {
+    let name: String
+    /// The ops this case checks; each must be recorded by `function` (`declaredOpsAreRecorded`).
+    let covers: Set<Op>
     let inputs: [Tensor<Double>]
     var tolerance: Double = 1e-6
     /// Skip elements at kinks (ReLU at 0, max ties, clamp edges): see `gradientCheck`.
     var allowKinks = false
-    let function: @Sendable ([Tensor<Double>]) -> Tensor<Double>
-    /// The same function on Float32 tensors (closures cannot be generic, so it is written twice;
-    /// a twin that drifts from its original fails the agreement test).
-    var float32: (@Sendable ([Tensor<Float>]) -> Tensor<Float>)?
     /// Allowed |Float32 − Float64|, relative to the largest magnitude of the Float64 tensor (or 1).
     var float32Tolerance: Double = 1e-5
+    let function: @Sendable ([Tensor<S>]) -> Tensor<S>
 
-    init(op: String, inputs: [Tensor<Double>], tolerance: Double = 1e-6, allowKinks: Bool = false,
-         float32: (@Sendable ([Tensor<Float>]) -> Tensor<Float>)? = nil, float32Tolerance: Double = 1e-5,
-         function: @escaping @Sendable ([Tensor<Double>]) -> Tensor<Double>) {
-        self.op = op
+    init(_ name: String, covers: Set<Op>, inputs: [Tensor<Double>], tolerance: Double = 1e-6, allowKinks: Bool = false,
+         float32Tolerance: Double = 1e-5, function: @escaping @Sendable ([Tensor<S>]) -> Tensor<S>) {
+        self.name = name
+        self.covers = covers
         self.inputs = inputs
         self.tolerance = tolerance
         self.allowKinks = allowKinks
-        self.function = function
-        self.float32 = float32
         self.float32Tolerance = float32Tolerance
+        self.function = function
     }
+}
 
-    /// The op's name: the first word of `op` ("add broadcast-left" -> "add").
-    var opName: String { op.split(separator: " ").first.map(String.init) ?? op }
-    var description: String { op }
+/// The spelling used in the tables: `Case("add broadcast-left", covers: [.add], inputs: [b4, a34]) { $0[0] + $0[1] }`.
+typealias Case<S: TensorScalar> = GradientCaseDefinition<S>
+
+/// One case with both instantiations of its function: what the suite runs.
+struct GradientCase: CustomStringConvertible, Sendable {
+    let definition: GradientCaseDefinition<Double>
+    let float32: @Sendable ([Tensor<Float>]) -> Tensor<Float>
+
+    var name: String { definition.name }
+    var covers: Set<Op> { definition.covers }
+    var inputs: [Tensor<Double>] { definition.inputs }
+    var function: @Sendable ([Tensor<Double>]) -> Tensor<Double> { definition.function }
+    var description: String { name }
+
+    /// Joins the Float64 and Float32 instantiations of one table, case by case.
+    static func pair(_ wide: [Case<Double>], _ narrow: [Case<Float>]) -> [GradientCase] {
+        precondition(wide.map(\.name) == narrow.map(\.name), "a case table gave different cases for Float64 and Float32")
+        return zip(wide, narrow).map { GradientCase(definition: $0, float32: $1.function) }
+    }
 }
 
 /// Every gradient case of the suite. Each family lives in its own file
@@ -62,8 +77,8 @@ struct CaseInputs {
     }
 }
 
-/// Which op names a function records, found by walking the graph it builds.
-func recordedOps(_ testCase: GradientCase) -> Set<String> {
+/// Which ops a function records, found by walking the graph it builds.
+func recordedOps(_ testCase: GradientCase) -> Set<Op> {
     let leaves = testCase.inputs.map { input -> Tensor<Double> in
         let leaf = input.copy()
         leaf.requiresGrad = true
@@ -87,15 +102,15 @@ func scaledDifference(_ a: Tensor<Float>, _ b: Tensor<Double>) -> Double {
 @Suite struct GradientCheckSuite {
     @Test(arguments: GradientCases.all)
     func float64GradientMatchesFiniteDifferences(_ testCase: GradientCase) {
-        let result = gradientCheck(testCase.inputs, tolerance: testCase.tolerance, allowKinks: testCase.allowKinks, testCase.function)
-        #expect(result.passed, "\(testCase.op): \(result)")
-        #expect(result.checkedElements > 0, "\(testCase.op): nothing was checked")
+        let d = testCase.definition
+        let result = gradientCheck(d.inputs, tolerance: d.tolerance, allowKinks: d.allowKinks, d.function)
+        #expect(result.passed, "\(testCase): \(result)")
+        #expect(result.checkedElements > 0, "\(testCase): nothing was checked")
     }
 
     /// Float32 values and gradients agree with Float64 at the same points.
-    @Test(arguments: GradientCases.all.filter { $0.float32 != nil })
+    @Test(arguments: GradientCases.all)
     func float32AgreesWithFloat64(_ testCase: GradientCase) throws {
-        let twin = try #require(testCase.float32)
         let wide = testCase.inputs.map { input -> Tensor<Double> in
             let leaf = input.copy()
             leaf.requiresGrad = true
@@ -106,42 +121,35 @@ func scaledDifference(_ a: Tensor<Float>, _ b: Tensor<Double>) -> Double {
             leaf.requiresGrad = true
             return leaf
         }
-        let output64 = testCase.function(wide), output32 = twin(narrow)
-        try #require(output32.shape == output64.shape, "\(testCase.op): Float32 shape \(output32.shape) vs Float64 \(output64.shape)")
+        let output64 = testCase.function(wide), output32 = testCase.float32(narrow)
+        try #require(output32.shape == output64.shape, "\(testCase): Float32 shape \(output32.shape) vs Float64 \(output64.shape)")
         var generator = RandomGenerator(seed: 0xF32)
         let weights = Tensor<Double>(randomUniform: output64.shape, low: 0.5, high: 1.5, generator: &generator)
         let grads64 = Graph.gradients(of: (output64 * weights).sum(), wrt: wide)
         let grads32 = Graph.gradients(of: (output32 * weights.converted(to: Float.self)).sum(), wrt: narrow)
 
+        let tolerance = testCase.definition.float32Tolerance
         let valueError = scaledDifference(output32, output64)
-        #expect(valueError <= testCase.float32Tolerance, "\(testCase.op): Float32 value differs by \(valueError)")
+        #expect(valueError <= tolerance, "\(testCase): Float32 value differs by \(valueError)")
         for (index, (g32, g64)) in zip(grads32, grads64).enumerated() {
             let error = scaledDifference(g32, g64)
-            #expect(error <= testCase.float32Tolerance, "\(testCase.op): Float32 gradient of input \(index) differs by \(error)")
+            #expect(error <= tolerance, "\(testCase): Float32 gradient of input \(index) differs by \(error)")
         }
     }
 
-    /// Every case really records at least one differentiable op (a case can't check nothing).
+    /// A case declares at least one op, and really records every op it declares (so `covers`
+    /// cannot claim an op the case never reaches).
     @Test(arguments: GradientCases.all)
-    func caseRecordsAGraph(_ testCase: GradientCase) {
-        #expect(!recordedOps(testCase).isEmpty, "\(testCase.op) records no op")
-    }
-
-    /// Every op of the families this suite owns also runs in Float32.
-    @Test func everyCoreIndexingAndLossOpHasAFloat32Twin() {
-        let cases = GradientCases.core + GradientCases.indexing + GradientCases.losses
-        let ops = Set(cases.map(\.opName))
-        let twinned = Set(cases.filter { $0.float32 != nil }.map(\.opName))
-        #expect(ops.subtracting(twinned).isEmpty, "no Float32 agreement for \(ops.subtracting(twinned).sorted())")
+    func declaredOpsAreRecorded(_ testCase: GradientCase) {
+        #expect(!testCase.covers.isEmpty, "\(testCase) declares no op")
+        let missing = testCase.covers.subtracting(recordedOps(testCase))
+        #expect(missing.isEmpty, "\(testCase) declares \(missing.map(\.description).sorted()) but does not record it")
     }
 
     @Test func reportsCoverage() {
         let cases = GradientCases.all
-        let ops = Set(cases.map(\.opName))
-        let twinned = Set(cases.filter { $0.float32 != nil }.map(\.opName))
-        let primitives = cases.reduce(into: Set<String>()) { $0.formUnion(recordedOps($1)) }
-        print("gradient-check suite: \(cases.count) cases covering \(ops.count) ops: \(ops.sorted().joined(separator: ", "))")
-        print("gradient-check suite: \(twinned.count) of \(ops.count) ops also checked for Float32 agreement; \(primitives.count) recorded graph ops exercised: \(primitives.sorted().joined(separator: ", "))")
-        #expect(!ops.isEmpty)
+        let primitives = cases.reduce(into: Set<Op>()) { $0.formUnion(recordedOps($1)) }
+        print("gradient-check suite: \(cases.count) cases, each in Float64 and Float32, covering \(Set(cases.flatMap(\.covers)).count) of \(Op.allCases.count) ops; \(primitives.count) recorded graph ops exercised")
+        #expect(!cases.isEmpty)
     }
 }

@@ -23,19 +23,19 @@ extension Tensor {
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        broadcastBinary(Int32(CK_ADD), a, b, op: "add").recorded("add", [a, b]) { g in
+        broadcastBinary(Int32(CK_ADD), a, b, op: "add").recorded(.add, [a, b]) { g in
             [g.sum(toShape: a.shape), g.sum(toShape: b.shape)]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        broadcastBinary(Int32(CK_SUB), a, b, op: "sub").recorded("sub", [a, b]) { g in
+        broadcastBinary(Int32(CK_SUB), a, b, op: "sub").recorded(.sub, [a, b]) { g in
             [g.sum(toShape: a.shape), (-g).sum(toShape: b.shape)]
         }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        broadcastBinary(Int32(CK_MUL), a, b, op: "mul").recorded("mul", [a, b]) { g in
+        broadcastBinary(Int32(CK_MUL), a, b, op: "mul").recorded(.mul, [a, b]) { g in
             [a.isTracked ? (g * b).sum(toShape: a.shape) : nil,
              b.isTracked ? (g * a).sum(toShape: b.shape) : nil]
         }
@@ -44,7 +44,7 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = broadcastBinary(Int32(CK_DIV), a, b, op: "div")
         let saved = out.savedForBackward()
-        return out.recorded("div", [a, b]) { g in
+        return out.recorded(.div, [a, b]) { g in
             let ga = g / b
             return [a.isTracked ? ga.sum(toShape: a.shape) : nil,
                     b.isTracked ? (-(ga * saved)).sum(toShape: b.shape) : nil]
@@ -56,7 +56,7 @@ extension Tensor {
         let a = self, b = exponent
         let out = Tensor.broadcastBinary(Int32(CK_POW), a, b, op: "pow")
         let saved = out.savedForBackward()
-        return out.recorded("pow", [a, b]) { g in
+        return out.recorded(.pow, [a, b]) { g in
             [a.isTracked ? (g * b * a.pow(b - Tensor(1))).sum(toShape: a.shape) : nil,
              b.isTracked ? (g * saved * a.log()).sum(toShape: b.shape) : nil]
         }
@@ -65,7 +65,7 @@ extension Tensor {
     /// Elementwise maximum; the gradient goes to `a` where a >= b, else to `b`.
     public func maximum(_ other: Tensor) -> Tensor {
         let a = self, b = other
-        return Tensor.broadcastBinary(Int32(CK_MAXIMUM), a, b, op: "maximum").recorded("maximum", [a, b]) { g in
+        return Tensor.broadcastBinary(Int32(CK_MAXIMUM), a, b, op: "maximum").recorded(.maximum, [a, b]) { g in
             let takeA = a.greaterEqual(b)
             return [(g * takeA).sum(toShape: a.shape), (g * (Tensor(1) - takeA)).sum(toShape: b.shape)]
         }
@@ -74,7 +74,7 @@ extension Tensor {
     /// Elementwise minimum; the gradient goes to `a` where a <= b, else to `b`.
     public func minimum(_ other: Tensor) -> Tensor {
         let a = self, b = other
-        return Tensor.broadcastBinary(Int32(CK_MINIMUM), a, b, op: "minimum").recorded("minimum", [a, b]) { g in
+        return Tensor.broadcastBinary(Int32(CK_MINIMUM), a, b, op: "minimum").recorded(.minimum, [a, b]) { g in
             let takeA = b.greaterEqual(a)
             return [(g * takeA).sum(toShape: a.shape), (g * (Tensor(1) - takeA)).sum(toShape: b.shape)]
         }
@@ -103,7 +103,7 @@ extension Tensor {
     public func pow(_ p: Scalar) -> Tensor {
         let x = self
         let out = Tensor.broadcastBinary(Int32(CK_POW), x, Tensor(p), op: "pow")
-        return out.recorded("pow", [x]) { g in [g * x.pow(p - 1) * p] }
+        return out.recorded(.pow, [x]) { g in [g * x.pow(p - 1) * p] }
     }
 }
 

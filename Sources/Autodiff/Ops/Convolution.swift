@@ -70,7 +70,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: geometry.outputShape)
         Scalar.kernelConv2dForward(&s, x.data, weight.data, bias.map { UnsafePointer($0.data) }, out.data)
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-        return out.recorded("conv2d", inputs) { g in
+        return out.recorded(.conv2d, inputs) { g in
             var s = geometry.kernelShape
             let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
             let gw = weight.isTracked ? Tensor(uninitializedShape: weight.shape) : nil

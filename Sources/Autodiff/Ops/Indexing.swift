@@ -21,7 +21,7 @@ extension Tensor {
         let width = range.count * inner, offset = range.lowerBound * inner
         let out = Tensor(uninitializedShape: outShape)
         Tensor.copyRows(outer, width: width, from: x.data + offset, stride: n * inner, to: out.data, stride: width)
-        return out.recorded("slice", [x]) { g in
+        return out.recorded(.slice, [x]) { g in
             let gx = Tensor(zeros: x.shape)
             Tensor.copyRows(outer, width: width, from: g.data, stride: width, to: gx.data + offset, stride: n * inner)
             return [gx]
@@ -37,7 +37,7 @@ extension Tensor {
         if out.count > 0 {
             Scalar.kernelIndexSelect(outer, n, inner, x.data, indices.count, indices, out.data)
         }
-        return out.recorded("indexSelect", [x]) { g in
+        return out.recorded(.indexSelect, [x]) { g in
             let gx = Tensor(zeros: x.shape)
             if g.count > 0 {
                 Scalar.kernelIndexSelectBackward(outer, n, inner, g.data, indices.count, indices, gx.data)
@@ -56,7 +56,7 @@ extension Tensor {
         if out.count > 0 {
             Scalar.kernelGather(outer, n, inner, x.data, indices, out.data)
         }
-        return out.recorded("gather", [x]) { g in
+        return out.recorded(.gather, [x]) { g in
             let gx = Tensor(zeros: x.shape)
             if g.count > 0 {
                 Scalar.kernelGatherBackward(outer, n, inner, g.data, indices, gx.data)
@@ -69,7 +69,7 @@ extension Tensor {
     public static func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
         let (a, outShape) = validate { try Shapes.concat(tensors.map(\.shape), axis: axis) }
         let outer = outShape[..<a].reduce(1, *), inner = outShape[(a + 1)...].reduce(1, *)
-        return joinRows(tensors, outer: outer, widths: tensors.map { $0.shape[a] * inner }, outShape: outShape, op: "concat")
+        return joinRows(tensors, outer: outer, widths: tensors.map { $0.shape[a] * inner }, outShape: outShape, op: .concat)
     }
 
     /// Joins equally shaped tensors along a new axis (0...rank; negative counts from the end).
@@ -77,11 +77,11 @@ extension Tensor {
         let (a, outShape) = validate { try Shapes.stack(tensors.map(\.shape), axis: axis) }
         let shape = tensors[0].shape
         let outer = shape[..<a].reduce(1, *), inner = shape[a...].reduce(1, *)
-        return joinRows(tensors, outer: outer, widths: tensors.map { _ in inner }, outShape: outShape, op: "stack")
+        return joinRows(tensors, outer: outer, widths: tensors.map { _ in inner }, outShape: outShape, op: .stack)
     }
 
     /// Each input viewed as [outer, widths[k]], the output as [outer, Σ widths], inputs side by side.
-    static func joinRows(_ tensors: [Tensor], outer: Int, widths: [Int], outShape: [Int], op: String) -> Tensor {
+    static func joinRows(_ tensors: [Tensor], outer: Int, widths: [Int], outShape: [Int], op: Op) -> Tensor {
         let out = Tensor(uninitializedShape: outShape)
         let total = widths.reduce(0, +)
         var offsets: [Int] = []
@@ -110,7 +110,7 @@ extension Tensor {
         let batch = count / (n * (n + 1) / 2)
         let out = Tensor(uninitializedShape: outShape)
         Scalar.kernelFillLower(batch, n, v.data, out.data)
-        return out.recorded("fillLowerTriangular", [v]) { g in
+        return out.recorded(.fillLowerTriangular, [v]) { g in
             let gv = Tensor(uninitializedShape: v.shape)
             Scalar.kernelFillLowerBackward(batch, n, g.data, gv.data)
             return [gv]

@@ -36,7 +36,7 @@ extension Tensor {
         } else if count > 0 {
             Scalar.kernelGemmBatched(count, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, aFull.data, lda, strideA, bFull.data, ldb, strideB, 0, out.data, n, m * n)
         }
-        return out.recorded("matmul", [a, b]) { g in
+        return out.recorded(.matmul, [a, b]) { g in
             // C = op(A) op(B):  dA = g op(B)ᵀ (transposed back if A was), dB likewise.
             var ga: Tensor? = nil, gb: Tensor? = nil
             if a.isTracked {

@@ -70,7 +70,7 @@ extension Tensor {
         var inputs = [x]
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
-        return out.recorded("batchNorm", inputs) { g in
+        return out.recorded(.batchNorm, inputs) { g in
             let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
             let gw = (weight?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
             let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil

@@ -47,7 +47,7 @@ extension Tensor {
         argmax.withUnsafeMutableBufferPointer { arg in
             Scalar.kernelMaxPool2dForward(&s, x.data, out.data, arg.baseAddress)
         }
-        return out.recorded("maxPool2d", [x]) { g in
+        return out.recorded(.maxPool2d, [x]) { g in
             var s = geometry.kernelShape
             let gx = Tensor(uninitializedShape: x.shape)
             Scalar.kernelMaxPool2dBackward(&s, argmax, g.data, gx.data)
@@ -62,7 +62,7 @@ extension Tensor {
         var s = geometry.kernelShape
         let out = Tensor(uninitializedShape: geometry.outputShape)
         Scalar.kernelAvgPool2dForward(&s, x.data, out.data)
-        return out.recorded("avgPool2d", [x]) { g in
+        return out.recorded(.avgPool2d, [x]) { g in
             var s = geometry.kernelShape
             let gx = Tensor(uninitializedShape: x.shape)
             Scalar.kernelAvgPool2dBackward(&s, g.data, gx.data)

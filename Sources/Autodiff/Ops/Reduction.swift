@@ -33,7 +33,7 @@ extension Tensor {
         let keptShape = out.shape
         let finalShape = keepDims ? keptShape : shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)
         let result = Tensor(shape: finalShape, storage: out.storage)
-        return result.recorded("sum", [x]) { g in [g.reshaped(keptShape).expanded(to: x.shape)] }
+        return result.recorded(.sum, [x]) { g in [g.reshaped(keptShape).expanded(to: x.shape)] }
     }
 
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor { sum(axes: [axis], keepDims: keepDims) }
@@ -76,7 +76,7 @@ extension Tensor {
         var finalShape = shape
         if keepDims { finalShape[a] = 1 } else { finalShape.remove(at: a) }
         let result = Tensor(shape: finalShape, storage: values.storage)
-        return result.recorded("max", [x]) { g in
+        return result.recorded(.max, [x]) { g in
             let gx = Tensor(zeros: x.shape)
             for o in 0..<outer {
                 for j in 0..<inner {
@@ -105,7 +105,7 @@ extension Tensor {
         var finalShape = shape
         if keepDims { finalShape[a] = 1 } else { finalShape.remove(at: a) }
         let result = Tensor(shape: finalShape, storage: out.storage)
-        return result.recorded("logsumexp", [x]) { g in
+        return result.recorded(.logsumexp, [x]) { g in
             // d/dx logsumexp = softmax(x)
             let weights = Graph.withoutRecording { x.softmax(axis: a) }
             return [weights * g.reshaped(kept)]
@@ -114,8 +114,8 @@ extension Tensor {
 
     func softmaxFamily(axis: Int, log: Bool) -> Tensor {
         let x = self
-        let op = log ? "logSoftmax" : "softmax"
-        let a = validate { try Shapes.axis(axis, of: shape, op: op) }
+        let op: Op = log ? .logSoftmax : .softmax
+        let a = validate { try Shapes.axis(axis, of: shape, op: op.description) }
         let (outer, r, inner) = reductionView(a)
         let out = Tensor(uninitializedShape: shape)
         Scalar.kernelSoftmax(outer, r, inner, data, out.data, log ? 1 : 0)

@@ -12,7 +12,7 @@ extension Tensor {
         let lo = min ?? -Scalar.infinity, hi = max ?? Scalar.infinity
         let out = Tensor(uninitializedShape: shape)
         Scalar.kernelClamp(count, x.data, lo, hi, out.data)
-        return out.recorded("clamp", [x]) { g in
+        return out.recorded(.clamp, [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
             Scalar.kernelClampBackward(x.count, x.data, lo, hi, g.data, gx.data)
             return [gx]
@@ -33,7 +33,7 @@ extension Tensor {
         let c = condition.detached().expanded(to: outShape)
         let mask = c.scalars.map { $0 != 0 ? UInt8(1) : 0 }
         let out = choose(mask, a.detached().expanded(to: outShape), b.detached().expanded(to: outShape), shape: outShape)
-        return out.recorded("where", [a, b]) { g in
+        return out.recorded(.where, [a, b]) { g in
             let zeros = Tensor(zeros: outShape)
             return [a.isTracked ? choose(mask, g, zeros, shape: outShape).sum(toShape: a.shape) : nil,
                     b.isTracked ? choose(mask, zeros, g, shape: outShape).sum(toShape: b.shape) : nil]
@@ -51,6 +51,6 @@ extension Tensor {
         let mask = Tensor(uninitializedShape: shape)
         for i in 0..<count { mask.data[i] = generator.uniform() < p ? 0 : keep }
         let out = Tensor.broadcastBinary(Int32(CK_MUL), x, mask, op: "dropout")
-        return out.recorded("dropout", [x]) { g in [g * mask] }
+        return out.recorded(.dropout, [x]) { g in [g * mask] }
     }
 }

@@ -8,7 +8,7 @@ extension Tensor {
         let x = self
         let target = validate { try Shapes.reshape(shape, to: newShape) }
         if target == shape { return self }
-        return Tensor(shape: target, storage: storage).recorded("reshape", [x]) { g in [g.reshaped(x.shape)] }
+        return Tensor(shape: target, storage: storage).recorded(.reshape, [x]) { g in [g.reshaped(x.shape)] }
     }
 
     /// Flattens dimensions from `startAxis` on into one.
@@ -27,7 +27,7 @@ extension Tensor {
             let (s, sx, _) = broadcastStrides(target, shape, target)
             Scalar.kernelStridedCopy(Int32(s.count), s, sx, data, out.data)
         }
-        return out.recorded("expand", [x]) { g in [g.sum(toShape: x.shape)] }
+        return out.recorded(.expand, [x]) { g in [g.sum(toShape: x.shape)] }
     }
 
     /// Reorders dimensions: result dimension i is input dimension `order[i]`.
@@ -44,7 +44,7 @@ extension Tensor {
         }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, o) in order.enumerated() { inverse[o] = i }
-        return out.recorded("permute", [x]) { g in [g.permuted(inverse)] }
+        return out.recorded(.permute, [x]) { g in [g.permuted(inverse)] }
     }
 
     /// Swaps two dimensions (default: the last two, i.e. the matrix transpose).
