@@ -6,8 +6,8 @@ Reads label-audit.csv (written by Example-Audit: given label, known clean label,
 the p_<class> columns, the out-of-sample distribution of each training image) and runs
 cleanlab.filter.find_label_issues and cleanlab.rank.get_label_quality_scores on
 (given labels, probabilities). Against the labels known to be wrong (injected noise) it reports,
-for each ranking, the AUROC (probability that a wrong label ranks above a right one, ties half)
-and precision@k (k = the number of wrong labels; ties broken by sample index, as the audit does),
+for each ranking, the AUROC (probability that a wrong label ranks above a right one, ties half),
+the same within each given class (beyond what the class composition alone tells), and precision@k (k = the number of wrong labels; ties broken by sample index, as the audit does),
 and for each cleanlab filter the size, precision and recall of its flagged set.
 
     python3 -m venv /work/venv-cl && /work/venv-cl/bin/pip install cleanlab
@@ -63,6 +63,20 @@ def auroc(score, noisy):
     return (ranks[noisy].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
+def auroc_within_classes(score, noisy, labels):
+    """AUROC within each given class, averaged with weights = wrong x right pairs of the class
+    (classes holding only right or only wrong labels drop out): how well a ranking tells wrong
+    from right labels that carry the same given label, i.e. beyond the class composition."""
+    total, weight = 0.0, 0
+    for c in np.unique(labels):
+        mask = labels == c
+        n_pos, n_neg = noisy[mask].sum(), (~noisy[mask]).sum()
+        if n_pos and n_neg:
+            total += auroc(score[mask], noisy[mask]) * n_pos * n_neg
+            weight += n_pos * n_neg
+    return total / weight if weight else float("nan")
+
+
 def precision_at_k(score, noisy, k):
     order = sorted(range(len(score)), key=lambda i: (-score[i], i))
     return noisy[order[:k]].mean()
@@ -107,12 +121,12 @@ def main():
         rankings[f"cleanlab: get_label_quality_scores({method})"] = -get_label_quality_scores(labels, probs, method=method)
 
     results = {"labels": int(len(labels)), "known_wrong": k, "cleanlab_version": cleanlab.__version__, "rankings": {}, "filters": {}}
-    print(f"\n| ranking | AUROC | precision@{k} |\n|---|---|---|")
+    print(f"\n| ranking | AUROC | AUROC within given class | precision@{k} |\n|---|---|---|---|")
     for name, score in rankings.items():
-        a, p = auroc(score, noisy), precision_at_k(score, noisy, k)
-        results["rankings"][name] = {"auroc": a, "precision_at_k": p}
-        print(f"| {name} | {a:.3f} | {p:.3f} |")
-    print(f"| random | 0.500 | {k / len(labels):.3f} |")
+        a, w, p = auroc(score, noisy), auroc_within_classes(score, noisy, labels), precision_at_k(score, noisy, k)
+        results["rankings"][name] = {"auroc": a, "auroc_within_given_class": w, "precision_at_k": p}
+        print(f"| {name} | {a:.3f} | {w:.3f} | {p:.3f} |")
+    print(f"| random | 0.500 | 0.500 | {k / len(labels):.3f} |")
 
     print("\n| cleanlab find_label_issues filter | flagged | precision | recall |\n|---|---|---|---|")
     for filter_by in ["prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given"]:
