@@ -77,6 +77,7 @@ struct ExamplePredict: ParsableCommand {
         guard Predictor.Mode(rawValue: prediction) != nil else { throw ValidationError("--prediction must be mc or mean, got '\(prediction)'.") }
         guard !sheet || output != nil else { throw ValidationError("--sheet writes into --output: give --output FOLDER.") }
         guard sheetPerGroup >= 1, batchSize >= 1, tableRows >= 0 else { throw ValidationError("--sheet-per-group and --batch-size must be at least 1, --table-rows at least 0.") }
+        guard minFaceSize >= 12 else { throw ValidationError("--min-face-size must be at least 12 pixels (MTCNN's P-Net window), got \(minFaceSize).") }
         guard !(detectFaces && sheet) else { throw ValidationError("--sheet draws whole images; it cannot be combined with --detect-faces.") }
         if let mcSamples, mcSamples < 1 { throw ValidationError("--mc-samples must be at least 1, got \(mcSamples).") }
     }

@@ -66,5 +66,7 @@ import Testing
     @Test func sheetCannotBeCombinedWithFaces() throws {
         let result = try run(["--model", "m.safetensors", "--detect-faces", "x.png", "--sheet", "--output", folder.url.path])
         #expect(result.status == 64 && result.errors.contains("--detect-faces"))
+        let small = try run(["--model", "m.safetensors", "--detect-faces", "x.png", "--min-face-size", "8"])
+        #expect(small.status == 64 && small.errors.contains("--min-face-size must be at least 12"), "\(small.errors)")
     }
 }
