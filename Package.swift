@@ -41,7 +41,8 @@ let package = Package(
         .target(name: "LRN", dependencies: ["Autodiff", "Layers"]),
         .target(name: "FERData", dependencies: ["Autodiff", "CTurboJPEG", "CPNG"]),
         // After training: the exported model file, prediction, contact sheets.
-        .target(name: "Inference", dependencies: ["Autodiff", "Layers", "LRN", "FERData"]),
+        // (FaceDetection: expressions of the faces found in ordinary photos.)
+        .target(name: "Inference", dependencies: ["Autodiff", "Layers", "LRN", "FERData", "FaceDetection"]),
         // MTCNN face detection and alignment; the trained weights ship as resources (Weights/).
         .target(name: "FaceDetection", dependencies: ["Autodiff", "Layers", "FERData"], resources: [.copy("Weights")]),
         // The reusable loop (any model, any loss, Autodiff's optimisers), then the paper's
@@ -68,7 +69,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Example-Predict",
-            dependencies: ["Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Inference", "FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Predict"
         ),
         .executableTarget(name: "Example-Audit", dependencies: ["Experiments", "Inference"], path: "Examples/Audit"),
@@ -104,7 +105,7 @@ let package = Package(
         .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
         .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Experiments"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData", "FaceDetection"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),

@@ -15,7 +15,9 @@ struct ExampleAudit: ParsableCommand {
         run's settings and flags, one --method, HUM+CLD by default) and predicts the held-out part. \
         Each training sample gets p'(given label) from a model that never saw it, the logit-noise \
         variance of its given label (HUM) and CLD's centre confidence at its given label (CLD). \
-        Writes label-audit.csv into --output, most suspicious first (suspicion = 1 − p'(given label)). \
+        Writes label-audit.csv into --output, most suspicious first (suspicion = 1 − p'(given label); \
+        p_<class>: the whole out-of-sample distribution) and label-audit-sheet.png/.svg (the 24 most \
+        suspicious images with given label and prediction). \
         When the noise was injected here (--noise), the clean labels are known and the ranking is \
         scored: precision@k (k = the number of wrong labels) and AUROC of each signal.
 
@@ -47,7 +49,8 @@ struct ExampleAudit: ParsableCommand {
         if options.output == nil { settings.output += "-audit" }
         let output = URL(fileURLWithPath: settings.output)
         let csvURL = output.appendingPathComponent("label-audit.csv"), summaryURL = output.appendingPathComponent("label-audit-summary.json")
-        if !overwrite { for url in [csvURL, summaryURL] where FileManager.default.fileExists(atPath: url.path) { throw InferenceError.wouldOverwrite(path: url.path) } }
+        let sheetBase = output.appendingPathComponent(AuditSheet.baseName)
+        if !overwrite { for url in [csvURL, summaryURL, sheetBase.appendingPathExtension("png"), sheetBase.appendingPathExtension("svg")] where FileManager.default.fileExists(atPath: url.path) { throw InferenceError.wouldOverwrite(path: url.path) } }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         if let threads = settings.threads { setKernelThreads(threads) }
         let progress = ProgressDisplay()
@@ -100,9 +103,12 @@ struct ExampleAudit: ParsableCommand {
         }
         let ranked = LabelAudit.ranked(records)
         try LabelAudit.write(LabelAudit.csv(ranked, classNames: train.classNames), to: csvURL)
+        let sheet = try AuditSheet.write(ranked, classNames: train.classNames, to: sheetBase, overwrite: overwrite,
+                                         image: { try train.loadImage(at: $0.index) })
         var summary: [String: String] = ["folds": String(folds), "method": method.rawValue, "samples": String(ranked.count),
                                          "seconds": String(format: "%.1f", Date().timeIntervalSince(start))]
-        var lines = ["\nWrote \(csvURL.path): \(ranked.count) training labels, most suspicious first."]
+        var lines = ["\nWrote \(csvURL.path): \(ranked.count) training labels, most suspicious first (p_<class>: the out-of-sample probabilities).",
+                     "Wrote \(sheet.png.path) and \(sheet.svg.path): the 24 most suspicious images."]
         if clean != nil {
             let wrong = ranked.filter { $0.isKnownNoisy == true }.count
             summary["known_wrong_labels"] = String(wrong)

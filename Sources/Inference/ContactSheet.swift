@@ -69,26 +69,46 @@ public enum ContactSheet {
         var x: Int, y: Int
     }
 
+    /// What one tile says about its image: the first line (e.g. "T:joy") and whether the
+    /// prediction line is drawn as right (green) or wrong (red).
+    public struct Entry {
+        public var prediction: ImagePrediction
+        public var firstLine: String
+        public var right: Bool
+        public init(prediction: ImagePrediction, firstLine: String, right: Bool) {
+            self.prediction = prediction; self.firstLine = firstLine; self.right = right
+        }
+    }
+
+    /// Figure 3's rows: each image's first line is its true label.
+    static func entries(_ groups: [(group: Group, items: [ImagePrediction])], classNames: [String]) -> [(title: String, entries: [Entry])] {
+        groups.map { group, items in
+            ("\(group.title) (\(items.count))",
+             items.map { Entry(prediction: $0, firstLine: "T:" + classNames[$0.trueLabel!], right: $0.isCorrect == true) })
+        }
+    }
+
     /// Resolves every selected image and lays the tiles out; the PNG and the SVG draw the same tiles.
-    static func tiles(_ groups: [(group: Group, items: [ImagePrediction])], classNames: [String], layout: Layout,
+    static func tiles(_ rows: [(title: String, entries: [Entry])], classNames: [String], title: String, layout: Layout,
                       image: (ImagePrediction) throws -> RGBImage) throws -> (tiles: [Tile], rowTitles: [(String, Int)], width: Int, height: Int) {
         var tiles: [Tile] = [], titles: [(String, Int)] = []
         var y = layout.margin + 2 * layout.lineHeight
-        let columns = max(1, groups.map(\.items.count).max() ?? 1)
-        for (group, items) in groups {
-            titles.append(("\(group.title) (\(items.count))", y))
+        let columns = max(1, rows.map(\.entries.count).max() ?? 1)
+        for (rowTitle, entries) in rows {
+            titles.append((rowTitle, y))
             y += layout.lineHeight + 2
-            for (column, p) in items.enumerated() {
+            for (column, entry) in entries.enumerated() {
+                let p = entry.prediction
                 let picture = try image(p).resized(width: layout.tile, height: layout.tile)
                 let width = layout.charactersPerLine
                 let percent = " " + (p.confidence.isFinite ? String(Int((p.confidence * 100).rounded())) : "nan") + "%"
                 // The class name gives way to the probability when the line is too long.
                 let predicted = "P:" + classNames[p.predicted].prefix(max(1, width - 2 - percent.count)) + percent
-                tiles.append(Tile(picture: picture, truth: String(("T:" + classNames[p.trueLabel!]).prefix(width)),
+                tiles.append(Tile(picture: picture, truth: String(entry.firstLine.prefix(width)),
                                   predicted: predicted, uncertainty: uncertainty(p),
-                                  correct: p.isCorrect == true, x: layout.margin + column * (layout.tile + layout.gap), y: y))
+                                  correct: entry.right, x: layout.margin + column * (layout.tile + layout.gap), y: y))
             }
-            y += (items.isEmpty ? layout.lineHeight : layout.tileHeight) + layout.gap
+            y += (entries.isEmpty ? layout.lineHeight : layout.tileHeight) + layout.gap
         }
         let width = max(layout.margin * 2 + columns * layout.tile + (columns - 1) * layout.gap,
                         layout.margin * 2 + BitmapFont.width(of: title))
@@ -98,7 +118,13 @@ public enum ContactSheet {
     /// The PNG bytes and the SVG text of a sheet.
     public static func render(_ groups: [(group: Group, items: [ImagePrediction])], classNames: [String], layout: Layout = Layout(),
                               image: (ImagePrediction) throws -> RGBImage) throws -> (png: [UInt8], svg: String) {
-        let (tiles, titles, width, height) = try self.tiles(groups, classNames: classNames, layout: layout, image: image)
+        try render(rows: entries(groups, classNames: classNames), classNames: classNames, title: title, layout: layout, image: image)
+    }
+
+    /// The PNG bytes and the SVG text of a sheet of any titled rows of entries.
+    public static func render(rows: [(title: String, entries: [Entry])], classNames: [String], title: String, layout: Layout = Layout(),
+                              image: (ImagePrediction) throws -> RGBImage) throws -> (png: [UInt8], svg: String) {
+        let (tiles, titles, width, height) = try self.tiles(rows, classNames: classNames, title: title, layout: layout, image: image)
         var canvas = RGBCanvas(width: width, height: height)
         canvas.draw(title, x: layout.margin, y: layout.margin, color: textColor)
         var svg = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"monospace\" font-size=\"9\">",
@@ -139,13 +165,18 @@ public enum ContactSheet {
         let groups = select(predictions, perGroup: perGroup)
         guard groups.contains(where: { !$0.items.isEmpty }) else { return nil }
         let (pngBytes, svgText) = try render(groups, classNames: classNames, image: image)
-        do {
-            try Data(pngBytes).write(to: png, options: .atomic)
-        } catch {
-            throw InferenceError.io("cannot write \(png.path): \(error.localizedDescription)")
-        }
-        try writeText(svgText, to: svg)
+        try save(png: pngBytes, svg: svgText, to: (png, svg))
         return (png, svg)
+    }
+
+    /// Writes a rendered sheet's two files (atomically).
+    static func save(png pngBytes: [UInt8], svg svgText: String, to urls: (png: URL, svg: URL)) throws {
+        do {
+            try Data(pngBytes).write(to: urls.png, options: .atomic)
+        } catch {
+            throw InferenceError.io("cannot write \(urls.png.path): \(error.localizedDescription)")
+        }
+        try writeText(svgText, to: urls.svg)
     }
 
     static func text(_ s: String, x: Int, y: Int, color: RGBCanvas.Color) -> String {

@@ -21,6 +21,9 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     public var givenLabelCentreConfidence: Double?
     /// argmax_c ω_c, the nearest centre's class (objectives with CLD).
     public var nearestCentre: Int?
+    /// The whole out-of-sample distribution (p' or softmax(d)), one value per class: what
+    /// other label-noise tools (e.g. cleanlab's `pred_probs`) take as input.
+    public var probabilities: [Double] = []
     /// 1 − givenLabelProbability: the ranking key, high first.
     public var suspicion: Double { 1 - givenLabelProbability }
     public var isKnownNoisy: Bool? { cleanLabel.map { $0 != givenLabel } }
@@ -73,7 +76,7 @@ public enum LabelAudit {
                 return AuditRecord(index: indices[i], source: sources[i], fold: fold, givenLabel: y, cleanLabel: cleanLabels?[i],
                                    predicted: argmax(probabilities), givenLabelProbability: probabilities[y],
                                    givenLabelNoiseVariance: variance, givenLabelCentreConfidence: omega?[y],
-                                   nearestCentre: omega.map(argmax))
+                                   nearestCentre: omega.map(argmax), probabilities: probabilities)
             }
         }
     }
@@ -108,15 +111,21 @@ public enum LabelAudit {
         return wins / (Double(noisy.count) * Double(clean.count))
     }
 
-    /// The CSV, one row per sample in the given (ranked) order.
+    /// The CSV, one row per sample in the given (ranked) order; the last columns, `p_<class>`,
+    /// hold the whole out-of-sample distribution (empty when a record has none).
     public static func csv(_ ranked: [AuditRecord], classNames: [String]) -> String {
         var rows = [["rank", "index", "source", "fold", "given_label", "predicted", "suspicion", "p_given_label",
-                     "noise_variance_given_label", "centre_confidence_given_label", "nearest_centre", "clean_label", "label_is_noisy"]]
+                     "noise_variance_given_label", "centre_confidence_given_label", "nearest_centre", "clean_label", "label_is_noisy"]
+                    + classNames.map { "p_" + $0 }]
         for (rank, r) in ranked.enumerated() {
-            rows.append([String(rank + 1), String(r.index), r.source, String(r.fold), classNames[r.givenLabel], classNames[r.predicted],
-                         number(r.suspicion), number(r.givenLabelProbability), r.givenLabelNoiseVariance.map(number) ?? "",
-                         r.givenLabelCentreConfidence.map(number) ?? "", r.nearestCentre.map { classNames[$0] } ?? "",
-                         r.cleanLabel.map { classNames[$0] } ?? "", r.isKnownNoisy.map { $0 ? "1" : "0" } ?? ""])
+            precondition(r.probabilities.isEmpty || r.probabilities.count == classNames.count,
+                         "LabelAudit.csv: \(r.probabilities.count) probabilities for \(classNames.count) classes")
+            let fields: [String] = [String(rank + 1), String(r.index), r.source, String(r.fold), classNames[r.givenLabel], classNames[r.predicted],
+                                    number(r.suspicion), number(r.givenLabelProbability), r.givenLabelNoiseVariance.map(number) ?? "",
+                                    r.givenLabelCentreConfidence.map(number) ?? "", r.nearestCentre.map { classNames[$0] } ?? "",
+                                    r.cleanLabel.map { classNames[$0] } ?? "", r.isKnownNoisy.map { $0 ? "1" : "0" } ?? ""]
+            let distribution: [String] = r.probabilities.isEmpty ? Array(repeating: "", count: classNames.count) : r.probabilities.map(number)
+            rows.append(fields + distribution)
         }
         return csvText(rows)
     }

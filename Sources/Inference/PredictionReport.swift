@@ -23,26 +23,34 @@ public struct PredictionReport {
 
     /// One row per image, then one per failure (numbers empty, `error` filled).
     public func csv() -> String {
-        var header = ["path", "true_label", "predicted", "confidence", "entropy"] + classNames.map { "p_" + $0 }
-        if usesHUM { header += ["winning_logit_variance", "most_correlated_pair", "most_correlated_rho", "mean_logit_entropy", "noise_entropy", "noise_share"] }
-        header.append("error")
+        let header = ["path", "true_label"] + Self.predictionHeader(classNames: classNames, usesHUM: usesHUM) + ["error"]
         var rows = [header]
         for p in results.predictions {
-            var row = [p.path, p.trueLabel.map { classNames[$0] } ?? "", classNames[p.predicted], number(p.confidence), number(p.entropy)]
-            row += p.probabilities.map(number)
-            if let s = p.covariance {
-                row += [number(s.winningVariance), s.mostCorrelated.map { "\(classNames[$0.first])/\(classNames[$0.second])" } ?? "",
-                        s.mostCorrelated.map { number($0.correlation) } ?? "", number(s.meanLogitEntropy),
-                        s.noiseEntropy.map(number) ?? "", s.noiseShare.map(number) ?? ""]
-            } else if usesHUM {
-                row += Array(repeating: "", count: 6)
-            }
-            rows.append(row + [""])
+            rows.append([p.path, p.trueLabel.map { classNames[$0] } ?? ""] + Self.predictionCells(p, classNames: classNames, usesHUM: usesHUM) + [""])
         }
         for f in results.failures {
             rows.append([f.path] + Array(repeating: "", count: header.count - 2) + [f.message])
         }
         return csvText(rows)
+    }
+
+    /// The CSV columns of one prediction (shared with the face report).
+    static func predictionHeader(classNames: [String], usesHUM: Bool) -> [String] {
+        var header = ["predicted", "confidence", "entropy"] + classNames.map { "p_" + $0 }
+        if usesHUM { header += ["winning_logit_variance", "most_correlated_pair", "most_correlated_rho", "mean_logit_entropy", "noise_entropy", "noise_share"] }
+        return header
+    }
+
+    static func predictionCells(_ p: ImagePrediction, classNames: [String], usesHUM: Bool) -> [String] {
+        var row = [classNames[p.predicted], number(p.confidence), number(p.entropy)] + p.probabilities.map(number)
+        if let s = p.covariance {
+            row += [number(s.winningVariance), s.mostCorrelated.map { "\(classNames[$0.first])/\(classNames[$0.second])" } ?? "",
+                    s.mostCorrelated.map { number($0.correlation) } ?? "", number(s.meanLogitEntropy),
+                    s.noiseEntropy.map(number) ?? "", s.noiseShare.map(number) ?? ""]
+        } else if usesHUM {
+            row += Array(repeating: "", count: 6)
+        }
+        return row
     }
 
     /// Settings, model metadata, every prediction and every failure.
@@ -64,30 +72,30 @@ public struct PredictionReport {
         let document = Document(model: modelPath, metadata: metadata.dictionary, prediction: mode.rawValue, mcSamples: sampleCount,
                                 seed: seed, imagesPerSecond: results.imagesPerSecond, classes: classNames,
                                 predictions: results.predictions, failures: results.failures)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        // NaN is not JSON: written as the string "nan" so that it is seen, never dropped.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        return try jsonText(document)
+    }
+
+    /// The table columns of one prediction after its image (shared with the face report).
+    static let tableHeader = ["predicted", "p", "entropy"], tableHeaderHUM = ["var(winner)", "most correlated (rho)", "noise share"]
+
+    static func tableCells(_ p: ImagePrediction, classNames: [String], usesHUM: Bool) -> [String] {
+        var row = [classNames[p.predicted] + (p.isCorrect == false ? " (wrong)" : ""), fixed(p.confidence, 3), fixed(p.entropy, 3)]
+        if let s = p.covariance {
+            row += [fixed(s.winningVariance, 3),
+                    s.mostCorrelated.map { "\(classNames[$0.first])/\(classNames[$0.second]) (\(fixed($0.correlation, 2)))" } ?? "-",
+                    s.noiseShare.map { fixed($0 * 100, 1) + " %" } ?? "-"]
+        } else if usesHUM {
+            row += ["-", "-", "-"]
+        }
+        return row
     }
 
     /// The terminal table: at most `limit` images, then a line saying how many more.
     public func table(limit: Int = 50) -> String {
-        var header = ["image", "true", "predicted", "p", "entropy"]
-        if usesHUM { header += ["var(winner)", "most correlated (rho)", "noise share"] }
+        let header = ["image", "true"] + Self.tableHeader + (usesHUM ? Self.tableHeaderHUM : [])
         var rows: [[String]] = []
         for p in results.predictions.prefix(limit) {
-            var row = [shortened(p.path), p.trueLabel.map { classNames[$0] } ?? "-",
-                       classNames[p.predicted] + (p.isCorrect == false ? " (wrong)" : ""),
-                       fixed(p.confidence, 3), fixed(p.entropy, 3)]
-            if let s = p.covariance {
-                row += [fixed(s.winningVariance, 3),
-                        s.mostCorrelated.map { "\(classNames[$0.first])/\(classNames[$0.second]) (\(fixed($0.correlation, 2)))" } ?? "-",
-                        s.noiseShare.map { fixed($0 * 100, 1) + " %" } ?? "-"]
-            } else if usesHUM {
-                row += ["-", "-", "-"]
-            }
-            rows.append(row)
+            rows.append([shortened(p.path), p.trueLabel.map { classNames[$0] } ?? "-"] + Self.tableCells(p, classNames: classNames, usesHUM: usesHUM))
         }
         var lines = aligned([header] + rows)
         if results.predictions.count > limit { lines.append("… and \(results.predictions.count - limit) more images (all in the CSV and JSON files)") }
@@ -103,6 +111,14 @@ public struct PredictionReport {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// Pretty, sorted JSON; NaN is not JSON, so it is written as the string "nan": seen, never dropped.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
 }
 
 /// Full precision for the files: the shortest decimal that reads back to the same Double.

@@ -16,6 +16,14 @@ public struct RGBCanvas {
         fill(x: 0, y: 0, width: width, height: height, color: background)
     }
 
+    /// A canvas holding a copy of `image`, to draw on (e.g. a photo to annotate).
+    public init(image: RGBImage) {
+        precondition(image.width > 0 && image.height > 0, "RGBCanvas: size \(image.width)x\(image.height) must be positive")
+        width = image.width
+        height = image.height
+        pixels = image.pixels
+    }
+
     public var image: RGBImage { RGBImage(width: width, height: height, pixels: pixels) }
 
     /// Sets one pixel; pixels outside the canvas are ignored (clipping).

@@ -52,11 +52,58 @@ import Testing
             #expect(abs((r.givenLabelNoiseVariance!) - (0.25)) <= 1e-6)
             #expect((0...1).contains(r.givenLabelProbability))
             #expect((0...1).contains(r.givenLabelCentreConfidence!))
+            // The whole distribution is kept (for cleanlab and the sheet), consistent with p'(given).
+            #expect(r.probabilities.count == 3 && abs(r.probabilities.reduce(0, +) - 1) <= 1e-5)
+            #expect(r.probabilities[r.givenLabel] == r.givenLabelProbability)
         }
         // The confidence at the nearest centre is the largest one.
         let features = Graph.withoutRecording { model.backbone.features(transform.batch(images)) }
         let omega = model.cld.similarity.evaluate(features: features, centers: model.cld.centers).softmax(axis: 1).scalars
         #expect(abs((Double(omega[0 * 3 + 2])) - (records[0].givenLabelCentreConfidence!)) <= 1e-6)
         #expect(records[1].nearestCentre == argmax(Array(omega[3..<6]).map(Double.init)))
+    }
+
+    /// The CSV ends with one p_<class> column per class; records without a distribution leave them empty.
+    @Test func csvCarriesTheDistribution() {
+        var a = record(0, p: 0.25, given: 1, clean: 0)
+        a.probabilities = [0.5, 0.25, 0.25]
+        let lines = LabelAudit.csv([a, record(1, p: 0.9, given: 0, clean: 0)], classNames: ["a", "b", "c"]).split(separator: "\n")
+        #expect(lines[0].hasSuffix(",clean_label,label_is_noisy,p_a,p_b,p_c"))
+        #expect(lines[1].hasSuffix(",a,1,0.5,0.25,0.25"))
+        #expect(lines[2].hasSuffix(",a,0,,,"))
+    }
+
+    /// The audit sheet: rows of the top suspects in rank order, given label first (a * for a
+    /// label known to be wrong), red when the prediction disagrees; files kept unless overwrite.
+    @Test func auditSheetOfTheTopSuspects() throws {
+        let folder = TemporaryFolder()
+        var records: [AuditRecord] = []
+        for i in 0..<5 {
+            var r = record(i, p: 0.1 * Double(i + 1), given: i % 3, clean: i == 0 ? 2 : i % 3)
+            r.predicted = (i + 1) % 3
+            r.probabilities = [0.2, 0.3, 0.5]
+            records.append(r)
+        }
+        let ranked = LabelAudit.ranked(records)
+        let rows = AuditSheet.rows(ranked, classNames: ["a", "b", "c"], count: 4, perRow: 3)
+        #expect(rows.map(\.title) == ["suspects 1-3", "suspects 4-4"])
+        #expect(rows[0].entries.map(\.prediction.path) == ["s0", "s1", "s2"])
+        #expect(rows[0].entries[0].firstLine == "G:a*" && rows[0].entries[1].firstLine == "G:b")
+        #expect(rows[0].entries.allSatisfy { !$0.right })
+        let base = folder.url.appendingPathComponent(AuditSheet.baseName)
+        var drawn: [String] = []
+        let files = try AuditSheet.write(ranked, classNames: ["a", "b", "c"], to: base, count: 4, perRow: 3, overwrite: false) {
+            drawn.append($0.source)
+            return gradient(width: 20, height: 20, seed: $0.index)
+        }
+        #expect(drawn == ["s0", "s1", "s2", "s3"])
+        let png = try ImageCodec.load(path: files.png.path)
+        #expect(png.width == max(8 * 2 + 3 * 96 + 2 * 8, 8 * 2 + BitmapFont.width(of: AuditSheet.title(knownNoise: true))))
+        #expect(try String(contentsOf: files.svg, encoding: .utf8).contains("G:a*"))
+        #expect(thrownError { try AuditSheet.write(ranked, classNames: ["a", "b", "c"], to: base, overwrite: false) { _ in gradient(width: 4, height: 4, seed: 0) } }
+                    as? InferenceError == .wouldOverwrite(path: files.png.path))
+        var bare = records
+        bare[0].probabilities = []
+        #expect(thrownError { try AuditSheet.write(LabelAudit.ranked(bare), classNames: ["a", "b", "c"], to: base, overwrite: true) { _ in gradient(width: 4, height: 4, seed: 0) } } != nil)
     }
 }
