@@ -51,6 +51,16 @@ import Testing
         expectRate(schedule.learningRate(epoch: 12, baseLearningRate: 1), 0, "end")
     }
 
+    @Test func linearWarmupRampsOverItsStepsThenLeavesTheRateAlone() throws {
+        let warmup = try LinearWarmup(steps: 3)
+        // (k + 1) / 4 for k = 0, 1, 2, then 1
+        for (step, factor) in [(0, 0.25), (1, 0.5), (2, 0.75), (3, 1.0), (500, 1.0)] {
+            expectRate(warmup.factor(step: step), factor, "step \(step)")
+        }
+        expectRate(warmup.learningRate(step: 1, scheduledRate: 0.003), 0.0015, "scaled rate")
+        expectRate(try LinearWarmup(steps: 0).factor(step: 0), 1, "no warm-up")
+    }
+
     @Test func constantRate() {
         #expect(ConstantLearningRate().learningRate(epoch: 99, baseLearningRate: 0.3) == 0.3)
     }
@@ -70,6 +80,7 @@ import Testing
             ("CosineAnnealing: totalEpochs must be >= 1, got 0", { _ = try CosineAnnealing(totalEpochs: 0) }),
             ("CosineAnnealing: minimum", { _ = try CosineAnnealing(totalEpochs: 5, minimum: -1) }),
             ("warmupEpochs must be in [0, totalEpochs) = [0, 5), got 5", { _ = try CosineAnnealing(totalEpochs: 5, warmupEpochs: 5) }),
+            ("LinearWarmup: steps must be >= 0, got -1", { _ = try LinearWarmup(steps: -1) }),
         ]
         for (expected, make) in cases {
             let message = thrownMessage(make)

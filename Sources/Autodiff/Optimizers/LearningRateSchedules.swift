@@ -89,3 +89,32 @@ public struct CosineAnnealing: LearningRateSchedule {
         return minimum + (baseLearningRate - minimum) * (1 + cos(Double.pi * progress)) / 2
     }
 }
+
+/// A linear ramp over the first `steps` optimizer steps, in front of any schedule: step k
+/// (0-based) uses (k + 1) / (steps + 1) of the scheduled rate, step `steps` and later all of it.
+/// The first step is thus not at zero and the last warm-up step is just below the full rate.
+///
+/// Why: Adam's first updates have magnitude ≈ lr in every coordinate whatever the gradient's
+/// size (its second-moment estimate rests on a handful of gradients), so a rate that suits the
+/// trained network can knock an untrained one into predicting the class prior only
+/// (Documentation/Reproducing.md, "Seeds"). The gradual warm-up of Goyal et al. (2017) is the
+/// standard remedy. Counting in steps (iterations) rather than epochs keeps the ramp smooth.
+public struct LinearWarmup: Equatable, Sendable {
+    public let steps: Int
+
+    public init(steps: Int) throws {
+        try OptimizerArguments.require(steps >= 0, "LinearWarmup: steps must be >= 0, got \(steps)")
+        self.steps = steps
+    }
+
+    /// The fraction of the scheduled rate that step `step` (0-based, counted over the whole run) uses.
+    public func factor(step: Int) -> Double {
+        precondition(step >= 0, "LinearWarmup: step must be >= 0, got \(step)")
+        return step < steps ? Double(step + 1) / Double(steps + 1) : 1
+    }
+
+    /// `scheduledRate` (the rate the schedule gives for the step's epoch), ramped.
+    public func learningRate(step: Int, scheduledRate: Double) -> Double {
+        scheduledRate * factor(step: step)
+    }
+}
