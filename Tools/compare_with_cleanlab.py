@@ -10,8 +10,8 @@ for each ranking, the AUROC (probability that a wrong label ranks above a right 
 the same within each given class (beyond what the class composition alone tells), and precision@k (k = the number of wrong labels; ties broken by sample index, as the audit does),
 and for each cleanlab filter the size, precision and recall of its flagged set.
 
-    python3 -m venv /work/venv-cl && /work/venv-cl/bin/pip install cleanlab
-    /work/venv-cl/bin/python Tools/compare_with_cleanlab.py runs/built-in-rafdb-audit/label-audit.csv
+    python3 -m venv .venv-cl && .venv-cl/bin/pip install cleanlab
+    .venv-cl/bin/python Tools/compare_with_cleanlab.py runs/built-in-rafdb-audit/label-audit.csv
 """
 import argparse
 import csv
