@@ -162,8 +162,8 @@ public enum ExperimentRunner {
         // Every image's header, before the first epoch: a bad file among thousands must not stop a run hours in.
         let total = train.count + test.count
         progress.message("Checking the headers of \(total) images…")
-        try train.checkImages(progress: nil)
-        try test.checkImages(progress: nil)
+        try train.checkImages()
+        try test.checkImages()
         return LoadedData(train: train, test: test)
     }
 

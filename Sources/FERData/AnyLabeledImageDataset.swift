@@ -7,7 +7,7 @@ public struct AnyLabeledImageDataset: LabeledImageDataset {
     private let labelAt: @Sendable (Int) -> Int
     private let imageAt: @Sendable (Int) throws -> RGBImage
     private let sourceAt: @Sendable (Int) -> String
-    private let checkAll: @Sendable (((Int) -> Void)?) throws -> Void
+    private let checkAll: @Sendable () throws -> Void
 
     public init<D: LabeledImageDataset>(_ dataset: D) {
         classNames = dataset.classNames
@@ -15,13 +15,13 @@ public struct AnyLabeledImageDataset: LabeledImageDataset {
         labelAt = { dataset.label(at: $0) }
         imageAt = { try dataset.loadImage(at: $0) }
         sourceAt = { dataset.source(at: $0) }
-        checkAll = { try dataset.checkImages(progress: $0) }
+        checkAll = { try dataset.checkImages() }
     }
 
     public func label(at index: Int) -> Int { labelAt(index) }
     public func loadImage(at index: Int) throws -> RGBImage { try imageAt(index) }
     public func source(at index: Int) -> String { sourceAt(index) }
-    public func checkImages(progress: ((Int) -> Void)?) throws { try checkAll(progress) }
+    public func checkImages() throws { try checkAll() }
 }
 
 extension LabeledImageDataset {

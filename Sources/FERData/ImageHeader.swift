@@ -90,10 +90,9 @@ public struct ImageHeader: Equatable, Sendable {
 extension ImageFileDataset {
     /// Reads every image's header (format, size within ImageCodec's limits) and checks each face
     /// box against the declared size, in parallel; throws the first problem in file order, with
-    /// how many files have one. `progress` is called with the count checked so far.
-    public func checkImages(progress: ((Int) -> Void)? = nil) throws {
+    /// how many files have one.
+    public func checkImages() throws {
         let problems = ProblemList()
-        let checked = Counter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(count, 64))) { worker in
             var index = worker
             while index < count {
@@ -110,8 +109,6 @@ extension ImageFileDataset {
                 } catch {
                     problems.record(error, at: index)
                 }
-                let done = checked.increment()
-                if done % 1000 == 0 { progress?(done) }
                 index += 64
             }
         }
@@ -131,10 +128,4 @@ private final class ProblemList: @unchecked Sendable {
         guard let index = errors.keys.min() else { return nil }
         return (errors[index]!, errors.count)
     }
-}
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
 }

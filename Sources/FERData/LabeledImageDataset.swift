@@ -14,13 +14,13 @@ public protocol LabeledImageDataset: Sendable {
     func source(at index: Int) -> String
     /// Checks, without decoding, what can be checked of every image before training (files
     /// exist, are JPEG or PNG within ImageCodec's size limits, face boxes lie inside), so that a
-    /// bad file stops a run before its first epoch. `progress` gets the count checked so far.
-    /// The default does nothing: in-memory data sets were validated when they were read.
-    func checkImages(progress: ((Int) -> Void)?) throws
+    /// bad file stops a run before its first epoch. The default does nothing: in-memory data
+    /// sets were validated when they were read.
+    func checkImages() throws
 }
 
 extension LabeledImageDataset {
-    public func checkImages(progress: ((Int) -> Void)? = nil) throws {}
+    public func checkImages() throws {}
 }
 
 extension LabeledImageDataset {
@@ -75,5 +75,5 @@ public struct RelabeledDataset<Base: LabeledImageDataset>: LabeledImageDataset {
     public func label(at index: Int) -> Int { newLabels[index] }
     public func loadImage(at index: Int) throws -> RGBImage { try base.loadImage(at: index) }
     public func source(at index: Int) -> String { base.source(at: index) }
-    public func checkImages(progress: ((Int) -> Void)?) throws { try base.checkImages(progress: progress) }
+    public func checkImages() throws { try base.checkImages() }
 }
