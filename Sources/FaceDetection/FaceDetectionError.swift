@@ -6,6 +6,8 @@ public enum FaceDetectionError: Error, CustomStringConvertible, Equatable {
     case invalidWeights(path: String, reason: String)
     /// An option out of its range (`--thresholds`, `--min-face-size`, an output size, ...).
     case invalidOption(name: String, value: String, expected: String)
+    /// Alignment kept no face in a whole split (or in every photo of a class): nothing to train on.
+    case noFacesKept(what: String, photos: Int, report: String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum FaceDetectionError: Error, CustomStringConvertible, Equatable {
             return "MTCNN weights \(path): \(reason)"
         case let .invalidOption(name, value, expected):
             return "invalid \(name) \(value): expected \(expected)"
+        case let .noFacesKept(what, photos, report):
+            return "no face was kept in \(what) (\(photos) photo\(photos == 1 ? "" : "s")): nothing left to train or test on; every photo is listed with the reason in \(report)"
         }
     }
 }
