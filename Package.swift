@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "Experiments",
             dependencies: [
-                "Autodiff", "Layers", "LRN", "FERData", "Training", "Inference",
+                "Autodiff", "Layers", "LRN", "FERData", "Training", "Inference", "FaceDetection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -13,9 +13,15 @@ struct ExampleImageFolder: ParsableCommand {
         paper's RAF-DB protocol (ResNet18, 112×112, SGD lr 1e-4): from scratch, without \
         --pretrained, a larger --lr such as 0.01 and --backbone small train far faster.
 
+        Ordinary photos rather than face crops: --align detects each photo's face with MTCNN \
+        (the largest when there are several), aligns it to --image-size, caches the crop \
+        (--align-cache) and trains on the crops; photos without a face are skipped and listed \
+        in <output>/alignment-report.csv (Documentation/Faces.md).
+
         Examples:
           swift run -c release Example-ImageFolder --data ~/my-faces --method ce,hum+cld
           swift run -c release Example-ImageFolder --data ~/my-faces --backbone small --image-size 48 --lr 0.05 --method all
+          swift run -c release Example-ImageFolder --data ~/my-photos --align --backbone small --image-size 48 --lr 0.05
         """)
 
     @OptionGroup var options: ExperimentOptions

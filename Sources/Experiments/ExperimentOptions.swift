@@ -159,6 +159,12 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Worker threads for the kernels (default: all cores).")
     public var threads: Int?
 
+    @Flag(help: "Detect and align the faces of the data set's photos with MTCNN before training (ImageFolder, RAF-DB's Image/original, AffectNet's full images; not FERPlus): the crops are made once and cached (--align-cache), photos without a face are skipped and listed in <output>/alignment-report.csv. See Documentation/Faces.md.")
+    public var align = false
+
+    @Option(name: .customLong("align-cache"), help: ArgumentHelp("Folder of the aligned crops --align makes and reuses. Default: $LRN_CACHE/aligned-faces, else ~/.cache/lrn/aligned-faces.", valueName: "dir"))
+    public var alignCache: String?
+
     public mutating func validate() throws {
         if let noise, !(noise >= 0 && noise < 1) {
             throw ValidationError("--noise must be a fraction in [0, 1), e.g. 0.3 for 30 %; got \(noise)")
@@ -178,6 +184,7 @@ public struct ExperimentOptions: ParsableArguments {
         if !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive; got \(temperature)") }
         if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda must be zero or positive; got \(lambda)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads)") }
+        if alignCache != nil && !align { throw ValidationError("--align-cache is only used with --align; add --align, or drop --align-cache") }
         if resume && overwrite {
             throw ValidationError("--resume and --overwrite contradict each other: --resume continues the run in --output, --overwrite replaces it; give one")
         }

@@ -156,8 +156,10 @@ public enum ExperimentRunner {
             progress.message("Preparing the built-in synthetic RAF-DB in \(folder) (generated once, then reused)…")
             root = try SyntheticRAFDB.ensure(at: folder, configuration: configuration)
         }
-        let (train, test) = try settings.dataset.load(root: root!, options: DatasetKind.Options(
-            trainingLabelList: options.trainingLabelList, affectNetClassCount: options.affectNetClasses))
+        let (train, test) = settings.align
+            ? try loadAligned(settings, root: root!, options, progress: progress)  // AlignedData.swift
+            : try settings.dataset.load(root: root!, options: DatasetKind.Options(
+                trainingLabelList: options.trainingLabelList, affectNetClassCount: options.affectNetClasses))
         try RunPreflight.checkClassCount(train.classNames, dataSet: "\(settings.dataset.displayName) at \(root!)")
         // Every image's header, before the first epoch: a bad file among thousands must not stop a run hours in.
         let total = train.count + test.count

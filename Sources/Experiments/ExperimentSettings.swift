@@ -55,6 +55,10 @@ public struct ExperimentSettings: Equatable, Sendable {
     /// Start afresh over an earlier run's checkpoint or results in `output` (`--overwrite`).
     public var overwrite: Bool = false
     public var threads: Int?
+    /// `--align`: train on MTCNN-aligned crops of the photos, cached in `alignCache`
+    /// (nil: `ExperimentRunner.alignedFacesFolder`).
+    public var align: Bool = false
+    public var alignCache: String?
 
     public var usesBuiltInData: Bool { dataPath == nil }
 
@@ -66,12 +70,15 @@ public struct ExperimentSettings: Equatable, Sendable {
         if builtIn && dataset != .rafDB {
             throw TrainingError.invalidOption("--data is required for \(dataset.displayName): point it at the data set's root folder (see Documentation/GettingStarted.md). Only Example-RAFDB (and Example-Tables, for its RAF-DB columns) has a built-in synthetic data set.")
         }
+        if builtIn && o.align {
+            throw TrainingError.invalidOption("--align needs --data: it aligns the faces of a data set's photos, and the built-in data set is made of aligned faces already")
+        }
         let adam = dataset == .affectNet
         // The built-in run trains from scratch in minutes: Adam (the paper's AffectNet
         // optimiser) learns the small network far faster there than SGD at any rate we tried.
         let optimizer = o.optimizer ?? (adam || builtIn ? .adam : .sgd)
         let defaultMethods: [MethodName] = builtIn ? [.ce, .humCLD] : [.humCLD]
-        return ExperimentSettings(
+        var settings = ExperimentSettings(
             dataset: dataset,
             dataPath: o.data,
             methods: o.method?.methods ?? defaultMethods,
@@ -103,6 +110,9 @@ public struct ExperimentSettings: Equatable, Sendable {
             resume: o.resume,
             overwrite: o.overwrite,
             threads: o.threads)
+        settings.align = o.align
+        settings.alignCache = o.alignCache
+        return settings
     }
 
     /// HUM's initial logit-noise std when `--hum-init-scale` is not given (measured in
@@ -154,6 +164,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             entries["hum_init_scale"] = humInitialNoiseScale.map { "\($0)" } ?? "linear"
         }
         if method.usesCLD { entries["lambda"] = "\(lambda)" }
+        if align { entries["align"] = "mtcnn" }
         return RunFingerprint(entries)
     }
 
@@ -188,6 +199,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             "seed:       \(seed)",
             "output:     \(output)",
         ]
+        if align { lines.append("align:      MTCNN faces, crops cached in \(alignCache ?? ExperimentRunner.alignedFacesFolder)") }
         if let threads { lines.append("threads:    \(threads)") }
         return lines.joined(separator: "\n")
     }

@@ -4,16 +4,15 @@ import Testing
 
 /// Runs the built Example-Faces (built with the tests by `swift build --build-tests`).
 @Suite struct ExampleFacesTests {
-    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("Example-Faces")
-
     struct Run { let status: Int32; let output: String; let errors: String }
 
-    static func run(_ arguments: [String]) throws -> Run {
+    /// Runs an example built next to the tests (Example-Faces unless `example` says otherwise).
+    static func run(_ arguments: [String], example: String = "Example-Faces") throws -> Run {
         let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [executable, buildFolder.deletingLastPathComponent().appendingPathComponent("Example-Faces")]
+        let candidates = [buildFolder.appendingPathComponent(example),
+                          buildFolder.deletingLastPathComponent().appendingPathComponent(example)]
         let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                  "Example-Faces is not built next to the tests; run swift build --build-tests")
+                                  "\(example) is not built next to the tests; run swift build --build-tests")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
