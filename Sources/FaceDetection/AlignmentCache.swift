@@ -11,7 +11,8 @@ public struct AlignmentKey: Equatable, Sendable {
     public let text: String
 
     public init(photo path: String, options: FaceDetectorOptions, cropSize: Int, choice: FaceChoice, weights: String) throws {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        // The file a symbolic link leads to: its size and time are the ones that change.
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: absolute)

@@ -36,10 +36,13 @@ public struct AlignmentProgress: Equatable, Sendable {
     public var elapsedSeconds: Double
 
     public var photosPerSecond: Double { elapsedSeconds > 0 ? Double(done) / elapsedSeconds : 0 }
-    /// Seconds left at the rate so far; nil before the first photo.
+    /// Seconds left if the remaining photos all need the detector, at the time each detected
+    /// photo took so far (cache hits cost next to nothing, and a run that was interrupted finds
+    /// its crops first and the new photos after); nil before the first photo.
     public var etaSeconds: Double? {
         guard done > 0, elapsedSeconds > 0 else { return nil }
-        return Double(total - done) * elapsedSeconds / Double(done)
+        let detected = done - fromCache
+        return Double(total - done) * elapsedSeconds / Double(detected > 0 ? detected : done)
     }
 }
 

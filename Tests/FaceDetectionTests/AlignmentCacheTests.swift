@@ -65,6 +65,18 @@ import Testing
         #expect(try ImageCodec.load(path: outcomes[0].cropPath!) == (try ImageCodec.load(path: outcomes[1].cropPath!)))
         #expect(outcomes[1].fromCache)
 
+        // Through a symbolic link, the photo it leads to decides (the same entry as b.png's),
+        // and replacing that photo re-aligns.
+        let link = folder.path("link.png")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: folder.path("b.png"))
+        let viaLink = try CachedFaceAligner(cache: folder.cache)
+        _ = try viaLink.align(AlignmentSource(path: link))
+        #expect(viaLink.cacheHits == 1 && viaLink.detectorRuns == 0)
+        try FileManager.default.removeItem(atPath: folder.path("b.png"))
+        try FileManager.default.copyItem(atPath: Fixtures.path("astronaut.png"), toPath: folder.path("b.png"))
+        _ = try viaLink.align(AlignmentSource(path: link))
+        #expect(viaLink.detectorRuns == 1)
+
         // Other detector options or crop size: new entries.
         var options = FaceDetectorOptions()
         options.minimumFaceSize = 40
@@ -115,6 +127,14 @@ import Testing
         }
         // The good photo before the bad one was kept: the next run starts from it.
         #expect(aligner.detectorRuns == 1 && aligner.cacheHits == 2)
+    }
+
+    /// The ETA counts the time of detected photos only: cache hits say nothing of what is left.
+    @Test func progressEstimate() {
+        #expect(AlignmentProgress(done: 4, total: 10, fromCache: 2, elapsedSeconds: 4).etaSeconds == 12)
+        #expect(AlignmentProgress(done: 4, total: 10, fromCache: 4, elapsedSeconds: 2).etaSeconds == 3)
+        #expect(AlignmentProgress(done: 0, total: 10, fromCache: 0, elapsedSeconds: 0).etaSeconds == nil)
+        #expect(AlignmentProgress(done: 5, total: 10, fromCache: 0, elapsedSeconds: 10).photosPerSecond == 0.5)
     }
 
     @Test func faceChoice() throws {

@@ -45,6 +45,13 @@ import Testing
         #expect(second.status == 0, "\(second.errors)")
         #expect(second.output.contains("train: 3 photos, 2 faces kept (3 from the cache), 1 skipped"), "\(second.output)")
         #expect(second.output.contains("0 photos run through the detector"))
+
+        // The checkpoint knows it was trained on aligned crops: resuming without --align is refused.
+        let unaligned = try ExampleFacesTests.run(["--data", root, "--output", output, "--method", "ce", "--backbone", "small",
+                                                   "--image-size", "48", "--epochs", "2", "--batch-size", "2", "--lr", "0.01", "--resume"],
+                                                  example: "Example-ImageFolder")
+        #expect(unaligned.status != 0)
+        #expect(unaligned.errors.contains("- align: checkpoint mtcnn") && !unaligned.errors.contains("batch_size"), "\(unaligned.errors)")
     }
 
     @Test func noFaceAnywhereIsAnErrorAndFERPlusIsRefused() throws {
