@@ -162,7 +162,7 @@ public struct ExperimentOptions: ParsableArguments {
     @Flag(help: "Detect and align the faces of the data set's photos with MTCNN before training (ImageFolder, RAF-DB's Image/original, AffectNet's full images; not FERPlus): the crops are made once and cached (--align-cache), photos without a face are skipped and listed in <output>/alignment-report.csv. See Documentation/Faces.md.")
     public var align = false
 
-    @Option(name: .customLong("align-cache"), help: ArgumentHelp("Folder of the aligned crops --align makes and reuses. Default: $LRN_CACHE/aligned-faces, else ~/.cache/lrn/aligned-faces.", valueName: "dir"))
+    @Option(name: .customLong("align-cache"), help: ArgumentHelp("Folder of the aligned crops --align makes and reuses. Default: aligned-faces in $LRN_CACHE, else in $XDG_CACHE_HOME/lrn, else in ~/.cache/lrn.", valueName: "dir"))
     public var alignCache: String?
 
     public mutating func validate() throws {
