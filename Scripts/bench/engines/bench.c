@@ -11,6 +11,12 @@ double now_seconds(void) {
     return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
+static double cpu_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
 double conv_flops(const conv_shape *s) {
     const long oh = shape_out(s->h, s->k, s->stride, s->pad), ow = shape_out(s->w, s->k, s->stride, s->pad);
     return 2.0 * s->n * s->o * oh * ow * s->c * s->k * s->k;
@@ -142,22 +148,29 @@ int bench_main(int argc, char **argv, const conv_engine *engine) {
         int n = reps < 64 ? reps : 64;
         // At least `reps` timed runs, more (up to 64) until 0.3 s have been timed, so that the
         // small shapes' sub-millisecond calls get a meaningful median.
+        // Also the process's CPU time per run: on a loaded machine, GFLOP per CPU-second of one
+        // thread is what the kernel would do on a core of its own (less so with threads, whose
+        // spin-waiting is CPU time too).
         int n_done = 0;
-        double spent = 0;
+        double spent = 0, cpu[64];
         while (n_done < 64 && (n_done < n || spent < 0.3)) {
-            const double a = now_seconds();
+            const double a = now_seconds(), ca = cpu_seconds();
             engine->run(&p, dir);
             times[n_done] = now_seconds() - a;
+            cpu[n_done] = cpu_seconds() - ca;
             spent += times[n_done++];
         }
         n = n_done;
+        qsort(cpu, n, sizeof(double), by_value);
+        const double cpu_median = n % 2 ? cpu[n / 2] : 0.5 * (cpu[n / 2 - 1] + cpu[n / 2]);
         qsort(times, n, sizeof(double), by_value);
         const double median = n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
         if (engine->fetch) engine->fetch(&p, dir);
         const double err = reference_error(&p, dir);
-        // engine, shape, direction, median s, GFLOP/s, max rel error, first call s, setup s, note
-        printf("%s\t%s\t%s\t%.6f\t%.2f\t%.3g\t%.4f\t%.4f\t%s\n", engine->name, s->name, dir_names[dir],
-               median, flops / median * 1e-9, err, warm, setup, what);
+        // engine, shape, direction, median s, GFLOP/s, max rel error, first call s, setup s, note,
+        // median CPU s
+        printf("%s\t%s\t%s\t%.6f\t%.2f\t%.3g\t%.4f\t%.4f\t%s\t%.6f\n", engine->name, s->name, dir_names[dir],
+               median, flops / median * 1e-9, err, warm, setup, what, cpu_median);
         fflush(stdout);
     }
     if (engine->release) engine->release(&p);

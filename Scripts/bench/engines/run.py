@@ -3,7 +3,8 @@
 
     python3 run.py measure OUT.tsv [--rounds 3] [--threads 2,1] [--reps 3] [--shapes 0-21]
                                [--variants a,b,...] [--first-round 0]
-    python3 run.py report OUT.tsv        # markdown tables for Documentation/Performance.md
+    python3 run.py report [--cpu] OUT.tsv...   # markdown tables for Documentation/Performance.md;
+                                               # --cpu: GFLOP per CPU-second instead of per second
 
 measure: for every round, thread count and shape, runs every engine variant once (a fresh
 process each, in an order rotated from round to round so that no engine always runs first),
@@ -75,18 +76,24 @@ def measure(path, rounds, threads_list, reps, shape_ids, variant_names, first_ro
                 print(f"round {r} threads {threads} done", flush=True)
 
 
-def report(path):
+def fmt(x):
+    return f"{x:.0f}" if x >= 20 else f"{x:.1f}"
+
+
+def report(paths, cpu=False):
     table = shapes()
     rows = defaultdict(list)  # (variant, threads, shape, dir) -> [seconds]
     errors = defaultdict(float)
     notes, loads = {}, []
-    for line in open(path):
+    for line in (line for path in paths for line in open(path)):
         f = line.rstrip("\n").split("\t")
         r, threads, s, load, variant, _, d = f[:7]
         if len(f) < 13 or f[7] in ("skipped",) or f[7].startswith(("failed", "timeout")):
             continue
+        if cpu and len(f) < 14:
+            continue
         loads.append(float(load))
-        rows[(variant, int(threads), int(s), d)].append(float(f[7]))
+        rows[(variant, int(threads), int(s), d)].append(float(f[13] if cpu else f[7]))
         errors[variant] = max(errors[variant], float(f[9]))
         notes[(variant, int(threads))] = f[12]
     variants = [v[0] for v in VARIANTS if any(k[0] == v[0] for k in rows)]
@@ -96,7 +103,8 @@ def report(path):
     for threads in threads_seen:
         for net in ("resnet18", "small"):
             ids = [t for t in table if t[2] == net]
-            print(f"### {net}, {threads} thread{'s' if threads > 1 else ''}: GFLOP/s, median over rounds (min-max)\n")
+            unit = "GFLOP per CPU-second" if cpu else "GFLOP/s"
+            print(f"### {net}, {threads} thread{'s' if threads > 1 else ''}: {unit}, median over rounds (min-max)\n")
             print("| shape (layers) | dir | " + " | ".join(variants) + " |")
             print("|---|---|" + "---|" * len(variants))
             for index, name, _, layers, gflop in ids:
@@ -110,7 +118,7 @@ def report(path):
                             cells.append("—")
                             continue
                         g = [gflop / x for x in t]
-                        cells.append(f"{statistics.median(g):.0f} ({min(g):.0f}-{max(g):.0f})")
+                        cells.append(f"{fmt(statistics.median(g))} ({fmt(min(g))}-{fmt(max(g))})")
                     print(f"| {name} (x{layers}) | {d} | " + " | ".join(cells) + " |")
             # Totals weighted by the network's layers: flops / time summed over its convolutions.
             # Training needs no input gradient of the first convolution.
@@ -131,7 +139,7 @@ def report(path):
                                 continue
                             total_flop += layers * gflop
                             total_time += layers * statistics.median(t)
-                    cells.append(f"**{total_flop / total_time:.0f}**" if complete and total_time else "—")
+                    cells.append(f"**{fmt(total_flop / total_time)}**" if complete and total_time else "—")
                 extra = "" if label.startswith("forward") or label.startswith("bwd weight") else " (no input gradient for the first conv)"
                 print(f"| {net} total, weighted by layers | {label}{extra} | " + " | ".join(cells) + " |")
             print()
@@ -148,7 +156,8 @@ if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in ("measure", "report"):
         sys.exit(__doc__)
     if sys.argv[1] == "report":
-        report(sys.argv[2])
+        cpu = "--cpu" in sys.argv
+        report([a for a in sys.argv[2:] if a != "--cpu"], cpu)
         sys.exit(0)
     args = sys.argv[3:]
     opts = {"--rounds": "3", "--threads": "2,1", "--reps": "3", "--shapes": "0-99", "--first-round": "0",
