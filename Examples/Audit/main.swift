@@ -102,7 +102,7 @@ struct ExampleAudit: ParsableCommand {
             }
         }
         let ranked = LabelAudit.ranked(records)
-        try LabelAudit.write(LabelAudit.csv(ranked, classNames: train.classNames), to: csvURL)
+        try writeAtomically(LabelAudit.csv(ranked, classNames: train.classNames), to: csvURL)
         let sheet = try AuditSheet.write(ranked, classNames: train.classNames, to: sheetBase, overwrite: overwrite,
                                          image: { try train.loadImage(at: $0.index) })
         var summary: [String: String] = ["folds": String(folds), "method": method.rawValue, "samples": String(ranked.count),
@@ -131,7 +131,7 @@ struct ExampleAudit: ParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try LabelAudit.write(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n", to: summaryURL)
+        try writeAtomically(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n", to: summaryURL)
         lines.append("Wrote \(summaryURL.path)")
         progress.message(lines.joined(separator: "\n"))
     }

@@ -1,3 +1,4 @@
+import Autodiff
 import FERData
 import Foundation
 
@@ -33,7 +34,7 @@ public enum AfterTraining {
         let report = PredictionReport(results: results, metadata: loaded.metadata, modelPath: exported.url.path, mode: .mc,
                                       sampleCount: predictor.sampleCount, seed: seed)
         let csv = runFolder.appendingPathComponent(predictionsName)
-        try writeText(report.csv(), to: csv)
+        try writeAtomically(report.csv(), to: csv)
         let position = Dictionary(inputs.enumerated().map { ($0.element.path, $0.offset) }, uniquingKeysWith: { a, _ in a })
         if let sheet = try ContactSheet.write(results.predictions, classNames: loaded.metadata.classNames,
                                               to: runFolder.appendingPathComponent(sheetName), overwrite: true,

@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 
 /// The files and the terminal table of `Example-Predict --detect-faces`: one row per face
@@ -88,7 +89,7 @@ public struct FaceReport {
 
     /// Writes the CSV and JSON files (each atomically).
     public func write(csv csvURL: URL, json jsonURL: URL) throws {
-        try writeText(csv(), to: csvURL)
-        try writeText(try json(), to: jsonURL)
+        try writeAtomically(csv(), to: csvURL)
+        try writeAtomically(try json(), to: jsonURL)
     }
 }

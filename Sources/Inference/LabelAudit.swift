@@ -129,9 +129,6 @@ public enum LabelAudit {
         }
         return csvText(rows)
     }
-
-    /// Writes text atomically (for the audit's CSV and summary).
-    public static func write(_ text: String, to url: URL) throws { try writeText(text, to: url) }
 }
 
 private func lowerBound(_ sorted: [Double], _ value: Double) -> Int {

@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 
 /// The files and the terminal table of a prediction run.
@@ -153,19 +154,10 @@ func csvText(_ rows: [[String]]) -> String {
     }.joined(separator: "\n") + "\n"
 }
 
-/// Writes text to a temporary sibling and renames it into place.
-func writeText(_ text: String, to url: URL) throws {
-    do {
-        try Data(text.utf8).write(to: url, options: .atomic)
-    } catch {
-        throw InferenceError.io("cannot write \(url.path): \(error.localizedDescription)")
-    }
-}
-
 extension PredictionReport {
     /// Writes the CSV and JSON files (each atomically).
     public func write(csv csvURL: URL, json jsonURL: URL) throws {
-        try writeText(csv(), to: csvURL)
-        try writeText(try json(), to: jsonURL)
+        try writeAtomically(csv(), to: csvURL)
+        try writeAtomically(try json(), to: jsonURL)
     }
 }
