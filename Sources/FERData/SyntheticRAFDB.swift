@@ -116,7 +116,7 @@ public enum SyntheticRAFDB {
             + testLabels.enumerated().map { (name("test", $0.offset, digits: testDigits), $0.element, UInt64(2), $0.offset) }
 
         // Each image has its own generator, so the result does not depend on the thread count.
-        let failure = FirstFailure()
+        let failures = ParallelErrors()
         let perThread = (jobs.count + threads - 1) / max(1, threads)
         DispatchQueue.concurrentPerform(iterations: max(1, threads)) { worker in
             for j in (worker * perThread)..<min(jobs.count, (worker + 1) * perThread) {
@@ -129,10 +129,10 @@ public enum SyntheticRAFDB {
                     guard fm.createFile(atPath: path, contents: Data(bytes)) else {
                         throw FERDataError.unreadableFile(path: path, reason: "cannot write the image")
                     }
-                } catch { failure.record(error) }
+                } catch { failures.record(error, at: j) }
             }
         }
-        if let error = failure.error { try? fm.removeItem(atPath: staging); throw error }
+        if let error = failures.first { try? fm.removeItem(atPath: staging); throw error }
 
         let list = jobs.map { "\($0.0).jpg \($0.1 + 1)" }.joined(separator: "\n") + "\n"
         try writeAtomically(list, to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(RAFDB.labelFile)))
@@ -147,11 +147,4 @@ public enum SyntheticRAFDB {
             throw FERDataError.unreadableFile(path: root, reason: "cannot move the generated data set into place: \(error.localizedDescription)")
         }
     }
-}
-
-private final class FirstFailure: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
-    func record(_ error: Error) { lock.lock(); if first == nil { first = error }; lock.unlock() }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
 }
