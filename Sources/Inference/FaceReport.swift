@@ -6,23 +6,15 @@ import Foundation
 /// a row per photo without a face (`note`) and per failure (`error`).
 public struct FaceReport {
     public var results: FacePredictionResults
-    public var metadata: ModelMetadata
-    public var modelPath: String
-    public var mode: Predictor.Mode
-    public var sampleCount: Int
-    public var seed: UInt64
+    public var context: PredictionContext
 
-    public init(results: FacePredictionResults, metadata: ModelMetadata, modelPath: String, mode: Predictor.Mode, sampleCount: Int, seed: UInt64) {
+    public init(results: FacePredictionResults, context: PredictionContext) {
         self.results = results
-        self.metadata = metadata
-        self.modelPath = modelPath
-        self.mode = mode
-        self.sampleCount = sampleCount
-        self.seed = seed
+        self.context = context
     }
 
-    var classNames: [String] { metadata.classNames }
-    var usesHUM: Bool { metadata.objective.usesHUM }
+    var classNames: [String] { context.classNames }
+    var usesHUM: Bool { context.usesHUM }
 
     public static let noFaceNote = "no face found"
 
@@ -62,8 +54,8 @@ public struct FaceReport {
                      photosWithoutFaces = "photos_without_faces", failures
             }
         }
-        return try jsonText(Document(model: modelPath, metadata: metadata.dictionary, prediction: mode.rawValue, mcSamples: sampleCount,
-                                     seed: seed, classes: classNames, photos: results.photoCount, faces: results.faces,
+        return try jsonText(Document(model: context.modelPath, metadata: context.metadata.dictionary, prediction: context.mode.rawValue,
+                                     mcSamples: context.sampleCount, seed: context.seed, classes: classNames, photos: results.photoCount, faces: results.faces,
                                      photosWithoutFaces: results.photosWithoutFaces, failures: results.failures))
     }
 

@@ -4,23 +4,15 @@ import Foundation
 /// The files and the terminal table of a prediction run.
 public struct PredictionReport {
     public var results: PredictionResults
-    public var metadata: ModelMetadata
-    public var modelPath: String
-    public var mode: Predictor.Mode
-    public var sampleCount: Int
-    public var seed: UInt64
+    public var context: PredictionContext
 
-    public init(results: PredictionResults, metadata: ModelMetadata, modelPath: String, mode: Predictor.Mode, sampleCount: Int, seed: UInt64) {
+    public init(results: PredictionResults, context: PredictionContext) {
         self.results = results
-        self.metadata = metadata
-        self.modelPath = modelPath
-        self.mode = mode
-        self.sampleCount = sampleCount
-        self.seed = seed
+        self.context = context
     }
 
-    var classNames: [String] { metadata.classNames }
-    var usesHUM: Bool { metadata.objective.usesHUM }
+    var classNames: [String] { context.classNames }
+    var usesHUM: Bool { context.usesHUM }
 
     /// One row per image, then one per failure (numbers empty, `error` filled).
     public func csv() -> String {
@@ -70,8 +62,8 @@ public struct PredictionReport {
                 case model, metadata, prediction, mcSamples = "mc_samples", seed, imagesPerSecond = "images_per_second", classes, predictions, failures
             }
         }
-        let document = Document(model: modelPath, metadata: metadata.dictionary, prediction: mode.rawValue, mcSamples: sampleCount,
-                                seed: seed, imagesPerSecond: results.imagesPerSecond, classes: classNames,
+        let document = Document(model: context.modelPath, metadata: context.metadata.dictionary, prediction: context.mode.rawValue,
+                                mcSamples: context.sampleCount, seed: context.seed, imagesPerSecond: results.imagesPerSecond, classes: classNames,
                                 predictions: results.predictions, failures: results.failures)
         return try jsonText(document)
     }
