@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import Layers
 
 /// The files and the terminal table of `Example-Predict --detect-faces`: one row per face
 /// (photo, face number, box, detector score, then the same columns as a crop's prediction),
@@ -34,7 +35,7 @@ public struct FaceReport {
         for failure in results.failures {
             rows.append([failure.path] + Array(repeating: "", count: header.count - 2) + [failure.message])
         }
-        return csvText(rows)
+        return CSVWriter.text(rows)
     }
 
     public func json() throws -> String {

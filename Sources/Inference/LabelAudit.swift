@@ -1,6 +1,7 @@
 import Autodiff
 import FERData
 import Foundation
+import Layers
 import LRN
 
 /// One training sample judged by a model that did not train on it (k-fold cross-prediction).
@@ -127,7 +128,7 @@ public enum LabelAudit {
             let distribution: [String] = r.probabilities.isEmpty ? Array(repeating: "", count: classNames.count) : r.probabilities.map(number)
             rows.append(fields + distribution)
         }
-        return csvText(rows)
+        return CSVWriter.text(rows)
     }
 }
 

@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import Layers
 
 /// The files and the terminal table of a prediction run.
 public struct PredictionReport {
@@ -24,7 +25,7 @@ public struct PredictionReport {
         for f in results.failures {
             rows.append([f.path] + Array(repeating: "", count: header.count - 2) + [f.message])
         }
-        return csvText(rows)
+        return CSVWriter.text(rows)
     }
 
     /// The CSV columns of one prediction (shared with the face report).
@@ -134,16 +135,6 @@ func aligned(_ rows: [[String]]) -> [String] {
         row.enumerated().map { $0.element + String(repeating: " ", count: widths[$0.offset] - $0.element.count) }
             .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
-}
-
-/// RFC 4180: fields with commas, quotes or line breaks quoted, quotes doubled.
-func csvText(_ rows: [[String]]) -> String {
-    rows.map { row in
-        row.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
-    }.joined(separator: "\n") + "\n"
 }
 
 extension PredictionReport {
