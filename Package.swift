@@ -100,13 +100,15 @@ let package = Package(
         .executableTarget(name: "Fuzz-FERPlus", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/FERPlus"),
         .executableTarget(name: "Fuzz-AffectNet", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/AffectNet"),
 
+        // Runs the built example executables for the tests that check them end to end.
+        .target(name: "ExecutableTestSupport", path: "Tests/ExecutableTestSupport"),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "CKernels", "CKernelsTestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Autodiff", "Layers"]),
         .testTarget(name: "LRNTests", dependencies: ["Autodiff", "Layers", "LRN"]),
         .testTarget(name: "FERDataTests", dependencies: ["Autodiff", "FERData"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Experiments"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData", "FaceDetection"]),
-        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff"],
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Autodiff", "Layers", "LRN", "FERData", "FaceDetection", "ExecutableTestSupport"]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff", "ExecutableTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),
     ],

@@ -34,9 +34,6 @@ struct ExampleAudit: ParsableCommand {
     @Option(help: "Number of folds (each sample is predicted by the model trained on the other folds).")
     var folds = 4
 
-    @Flag(help: "Replace an existing label-audit.csv.")
-    var overwrite = false
-
     mutating func run() throws {
         guard let kind = DatasetKind(rawValue: dataset) else {
             throw ValidationError("--dataset must be one of \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(dataset)'")
@@ -50,6 +47,9 @@ struct ExampleAudit: ParsableCommand {
         let output = URL(fileURLWithPath: settings.output)
         let csvURL = output.appendingPathComponent("label-audit.csv"), summaryURL = output.appendingPathComponent("label-audit-summary.json")
         let sheetBase = output.appendingPathComponent(AuditSheet.baseName)
+        // --overwrite is the shared flag of ExperimentOptions (a second one of the same name made
+        // ArgumentParser refuse every invocation in debug builds).
+        let overwrite = options.overwrite
         if !overwrite { for url in [csvURL, summaryURL, sheetBase.appendingPathExtension("png"), sheetBase.appendingPathExtension("svg")] where FileManager.default.fileExists(atPath: url.path) { throw InferenceError.wouldOverwrite(path: url.path) } }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         if let threads = settings.threads { setKernelThreads(threads) }
@@ -102,7 +102,7 @@ struct ExampleAudit: ParsableCommand {
             }
         }
         let ranked = LabelAudit.ranked(records)
-        try LabelAudit.write(LabelAudit.csv(ranked, classNames: train.classNames), to: csvURL)
+        try writeAtomically(LabelAudit.csv(ranked, classNames: train.classNames), to: csvURL)
         let sheet = try AuditSheet.write(ranked, classNames: train.classNames, to: sheetBase, overwrite: overwrite,
                                          image: { try train.loadImage(at: $0.index) })
         var summary: [String: String] = ["folds": String(folds), "method": method.rawValue, "samples": String(ranked.count),
@@ -131,7 +131,7 @@ struct ExampleAudit: ParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try LabelAudit.write(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n", to: summaryURL)
+        try writeAtomically(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n", to: summaryURL)
         lines.append("Wrote \(summaryURL.path)")
         progress.message(lines.joined(separator: "\n"))
     }

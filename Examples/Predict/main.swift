@@ -107,8 +107,7 @@ struct ExamplePredict: ParsableCommand {
         var results = try PredictionRun.run(predictor, inputs: found, batchSize: batchSize, seed: seed,
                                             progress: { progress.update(done: $0, total: $1) })
         results.failures = inputFailures + results.failures
-        let report = PredictionReport(results: results, metadata: m, modelPath: loaded.path, mode: predictor.mode,
-                                      sampleCount: predictor.sampleCount, seed: seed)
+        let report = PredictionReport(results: results, context: PredictionContext(predictor, seed: seed))
         print(report.table(limit: tableRows))
 
         if let outputFolder, let csvURL, let jsonURL {
@@ -162,8 +161,7 @@ extension ExamplePredict {
             written.append(url.path)
         }, progress: { progress.update(done: $0, total: $1) })
         results.failures = inputFailures + results.failures
-        let report = FaceReport(results: results, metadata: m, modelPath: loaded.path, mode: predictor.mode,
-                                sampleCount: predictor.sampleCount, seed: seed)
+        let report = FaceReport(results: results, context: PredictionContext(predictor, seed: seed))
         print(report.table(limit: tableRows))
         if let csvURL, let jsonURL {
             try report.write(csv: csvURL, json: jsonURL)

@@ -47,9 +47,9 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         var u = uniform()
         while u <= 0 { u = uniform() }
         let v = uniform()
-        let radius = (-2 * _log(u)).squareRoot()
-        spareNormal = radius * _sin(2 * .pi * v)
-        return radius * _cos(2 * .pi * v)
+        let radius = (-2 * LibM.log(u)).squareRoot()
+        spareNormal = radius * LibM.sin(2 * .pi * v)
+        return radius * LibM.cos(2 * .pi * v)
     }
 
     /// A uniformly random integer in 0..<bound.
@@ -58,18 +58,6 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     /// A seeded Fisher–Yates shuffle.
     public mutating func shuffle<T>(_ array: inout [T]) { array.shuffle(using: &self) }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Glibc.sin(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-import Darwin
-@inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Darwin.sin(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif
 
 extension Tensor {
     /// Independent N(mean, std²) entries.

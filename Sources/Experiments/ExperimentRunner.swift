@@ -94,7 +94,7 @@ public enum ExperimentRunner {
             progress.message("--resume: \(method.rawValue) has no checkpoint in \(settings.runFolder(for: method).path); training it from epoch 1.")
         }
         let methods = settings.methods.map { trainingMethod($0, settings: settings, build: build, customMethods: customMethods) }
-        let plan = settings.plan(resuming: resuming, noiseMatrix: noiseMatrix, notes: comparisonNotes(settings))
+        let plan = try settings.plan(resuming: resuming, noiseMatrix: noiseMatrix, notes: comparisonNotes(settings))
         let results = try Comparison.run(methods, data: source, plan: plan, progress: progress) { method, model, result, folder in
             try finishRun(method, model: model, result: result, folder: folder, test: test, settings: settings, progress: progress)
         }

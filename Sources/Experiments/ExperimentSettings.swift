@@ -170,16 +170,22 @@ public struct ExperimentSettings: Equatable, Sendable {
 
     /// Where `method`'s checkpoint and reports go.
     public func runFolder(for method: MethodName) -> URL {
-        plan(resuming: []).folder(for: method.rawValue)
+        ComparisonPlan.folder(for: method.rawValue, in: URL(fileURLWithPath: output))
     }
 
-    /// How every method of these settings trains: the loop's part of the settings.
-    public func plan(resuming: Set<MethodName>, noiseMatrix: [[Int]]? = nil, notes: [String] = []) -> ComparisonPlan {
+    /// How every method of these settings trains: the loop's part of the settings. Throws when
+    /// `decayEvery` or `decayFactor` (public, so a caller may have changed them) is out of range.
+    public func plan(resuming: Set<MethodName>, noiseMatrix: [[Int]]? = nil, notes: [String] = []) throws -> ComparisonPlan {
+        let schedule: StepDecay
+        do {
+            schedule = try StepDecay(stepSize: decayEvery, gamma: decayFactor)
+        } catch {
+            throw TrainingError.invalidOption("ExperimentSettings.decayEvery \(decayEvery), decayFactor \(decayFactor): \(error)")
+        }
         let noiseText = noise > 0 ? "\(fixed(noise * 100, decimals: 0)) % \(noiseMode.rawValue) label noise" : "clean labels"
         return ComparisonPlan(
             output: URL(fileURLWithPath: output), epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-            // Arguments are fixed here (step 10, factor 0.1), so StepDecay cannot throw.
-            schedule: try! StepDecay(stepSize: decayEvery, gamma: decayFactor), seed: seed,
+            schedule: schedule, seed: seed,
             makeOptimizer: { try makeOptimizer(parameters: $0) }, checkpoints: true,
             resuming: Set(resuming.map(\.rawValue)), overwrite: overwrite, noiseMatrix: noiseMatrix,
             title: "\(usesBuiltInData ? "Built-in synthetic RAF-DB" : dataset.displayName), \(noiseText): test accuracy (%) after \(epochs) epochs",

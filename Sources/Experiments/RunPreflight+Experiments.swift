@@ -32,7 +32,7 @@ extension RunPreflight {
             }
             // The model's own entries (architecture, parameter count, classes) are the Trainer's to check.
             let known = settings.fingerprint(for: method).entries.merging(
-                settings.plan(resuming: [method]).trainerConfiguration(for: method.rawValue).fingerprintEntries) { $1 }
+                try settings.plan(resuming: [method]).trainerConfiguration(for: method.rawValue).fingerprintEntries) { $1 }
             let comparable = RunFingerprint(saved.fingerprint.entries.filter { known[$0.key] != nil })
             let differences = RunFingerprint(known).differences(from: comparable)
             guard differences.isEmpty else { throw TrainingError.incompatibleCheckpoint(path: url.path, differences: differences) }

@@ -68,7 +68,7 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
     public func makeBatch(_ indices: [Int], epoch: Int, batchIndex: Int, position: Int) throws -> Batch {
         let sampleCount = transform.sampleCount
         var buffer = [Float](repeating: 0, count: indices.count * sampleCount)
-        let failures = FirstError()
+        let failures = ParallelErrors()
         let perThread = (indices.count + decodeThreads - 1) / decodeThreads
         buffer.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
@@ -82,12 +82,12 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
                         transform.write(image, flip: flip, into: &local, offset: 0)
                         (base + slot * sampleCount).update(from: local, count: sampleCount)
                     } catch {
-                        failures.record(error, slot: slot)
+                        failures.record(error, at: slot)
                     }
                 }
             }
         }
-        if let error = failures.error { throw error }
+        if let error = failures.first { throw error }
         return Batch(images: Tensor(shape: [indices.count, 3, transform.height, transform.width], scalars: buffer),
                      labels: indices.map { dataset.label(at: $0) }, indices: indices, epoch: epoch, batchIndex: batchIndex)
     }
@@ -105,17 +105,6 @@ private func nameCurrentThread(_ name: String) {
     #else
     Thread.current.name = name
     #endif
-}
-
-/// The first error (lowest slot) among decoding threads, so the reported file is deterministic.
-private final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var best: (slot: Int, error: Error)?
-    func record(_ error: Error, slot: Int) {
-        lock.lock(); defer { lock.unlock() }
-        if best == nil || slot < best!.slot { best = (slot, error) }
-    }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return best?.error }
 }
 
 /// The batches of one epoch as they are prepared, in order. Dropping it (or calling

@@ -1,3 +1,4 @@
+import Autodiff
 import CPNG
 import CTurboJPEG
 import Foundation
@@ -63,14 +64,14 @@ public enum ImageCodec {
     }
 
     /// Encodes and writes an image; the format follows the extension (.jpg/.jpeg or .png).
-    /// Written to a temporary name and renamed, so a reader never sees half a file.
+    /// Written with Autodiff's `writeAtomically`, so a reader never sees half a file.
     public static func save(_ image: RGBImage, path: String, jpegQuality: Int = 95) throws {
         let ext = (path as NSString).pathExtension
         guard let format = ImageFormat(pathExtension: ext) else {
             throw FERDataError.invalidValue("cannot save \(path): unknown image extension \".\(ext)\"; expected .jpg, .jpeg or .png")
         }
         let bytes = try format == .jpeg ? encodeJPEG(image, quality: jpegQuality) : encodePNG(image)
-        try AtomicFile.write(Data(bytes), to: path)
+        try writeAtomically(bytes, to: URL(fileURLWithPath: path))
     }
 
     // MARK: JPEG

@@ -92,7 +92,7 @@ extension ImageFileDataset {
     /// box against the declared size, in parallel; throws the first problem in file order, with
     /// how many files have one.
     public func checkImages() throws {
-        let problems = ProblemList()
+        let problems = ParallelErrors()
         DispatchQueue.concurrentPerform(iterations: max(1, min(count, 64))) { worker in
             var index = worker
             while index < count {
@@ -112,20 +112,10 @@ extension ImageFileDataset {
                 index += 64
             }
         }
-        if let (first, total) = problems.first {
+        if let first = problems.first {
+            let total = problems.count
             guard total > 1 else { throw first }
             throw FERDataError.invalidValue("\(first) (and \(total - 1) more of the \(count) images have a problem)")
         }
-    }
-}
-
-/// The errors of a parallel check, kept by index so the first in file order is reported.
-private final class ProblemList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [Int: Error] = [:]
-    func record(_ error: Error, at index: Int) { lock.lock(); errors[index] = error; lock.unlock() }
-    var first: (Error, Int)? {
-        guard let index = errors.keys.min() else { return nil }
-        return (errors[index]!, errors.count)
     }
 }

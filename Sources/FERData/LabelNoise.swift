@@ -56,7 +56,7 @@ public struct NoiseMatrix: Equatable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func save(csvPath: String) throws { try AtomicFile.write(csv, to: csvPath) }
+    public func save(csvPath: String) throws { try writeAtomically(csv, to: URL(fileURLWithPath: csvPath)) }
 
     /// An aligned table for the terminal, with each clean class's realised noise rate.
     public var table: String {

@@ -1,3 +1,4 @@
+import Autodiff
 import FERData
 import Foundation
 
@@ -30,10 +31,9 @@ public enum AfterTraining {
         let inputs = indices.map { ImageInput(path: test.source(at: $0), trueLabel: test.label(at: $0)) }
         let predictor = try Predictor(loaded, mode: .mc)
         let results = try PredictionRun.run(predictor, inputs: inputs, batchSize: batchSize, seed: seed) { try test.loadImage(at: indices[$0]) }
-        let report = PredictionReport(results: results, metadata: loaded.metadata, modelPath: exported.url.path, mode: .mc,
-                                      sampleCount: predictor.sampleCount, seed: seed)
+        let report = PredictionReport(results: results, context: PredictionContext(predictor, seed: seed))
         let csv = runFolder.appendingPathComponent(predictionsName)
-        try writeText(report.csv(), to: csv)
+        try writeAtomically(report.csv(), to: csv)
         let position = Dictionary(inputs.enumerated().map { ($0.element.path, $0.offset) }, uniquingKeysWith: { a, _ in a })
         if let sheet = try ContactSheet.write(results.predictions, classNames: loaded.metadata.classNames,
                                               to: runFolder.appendingPathComponent(sheetName), overwrite: true,

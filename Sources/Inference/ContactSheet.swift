@@ -1,3 +1,4 @@
+import Autodiff
 import FERData
 import Foundation
 
@@ -171,12 +172,8 @@ public enum ContactSheet {
 
     /// Writes a rendered sheet's two files (atomically).
     static func save(png pngBytes: [UInt8], svg svgText: String, to urls: (png: URL, svg: URL)) throws {
-        do {
-            try Data(pngBytes).write(to: urls.png, options: .atomic)
-        } catch {
-            throw InferenceError.io("cannot write \(urls.png.path): \(error.localizedDescription)")
-        }
-        try writeText(svgText, to: urls.svg)
+        try writeAtomically(pngBytes, to: urls.png)
+        try writeAtomically(svgText, to: urls.svg)
     }
 
     static func text(_ s: String, x: Int, y: Int, color: RGBCanvas.Color) -> String {

@@ -1,27 +1,21 @@
+import Autodiff
 import Foundation
+import Layers
 
 /// The files and the terminal table of `Example-Predict --detect-faces`: one row per face
 /// (photo, face number, box, detector score, then the same columns as a crop's prediction),
 /// a row per photo without a face (`note`) and per failure (`error`).
 public struct FaceReport {
     public var results: FacePredictionResults
-    public var metadata: ModelMetadata
-    public var modelPath: String
-    public var mode: Predictor.Mode
-    public var sampleCount: Int
-    public var seed: UInt64
+    public var context: PredictionContext
 
-    public init(results: FacePredictionResults, metadata: ModelMetadata, modelPath: String, mode: Predictor.Mode, sampleCount: Int, seed: UInt64) {
+    public init(results: FacePredictionResults, context: PredictionContext) {
         self.results = results
-        self.metadata = metadata
-        self.modelPath = modelPath
-        self.mode = mode
-        self.sampleCount = sampleCount
-        self.seed = seed
+        self.context = context
     }
 
-    var classNames: [String] { metadata.classNames }
-    var usesHUM: Bool { metadata.objective.usesHUM }
+    var classNames: [String] { context.classNames }
+    var usesHUM: Bool { context.usesHUM }
 
     public static let noFaceNote = "no face found"
 
@@ -41,7 +35,7 @@ public struct FaceReport {
         for failure in results.failures {
             rows.append([failure.path] + Array(repeating: "", count: header.count - 2) + [failure.message])
         }
-        return csvText(rows)
+        return CSVWriter.text(rows)
     }
 
     public func json() throws -> String {
@@ -61,8 +55,8 @@ public struct FaceReport {
                      photosWithoutFaces = "photos_without_faces", failures
             }
         }
-        return try jsonText(Document(model: modelPath, metadata: metadata.dictionary, prediction: mode.rawValue, mcSamples: sampleCount,
-                                     seed: seed, classes: classNames, photos: results.photoCount, faces: results.faces,
+        return try jsonText(Document(model: context.modelPath, metadata: context.metadata.dictionary, prediction: context.mode.rawValue,
+                                     mcSamples: context.sampleCount, seed: context.seed, classes: classNames, photos: results.photoCount, faces: results.faces,
                                      photosWithoutFaces: results.photosWithoutFaces, failures: results.failures))
     }
 
@@ -88,7 +82,7 @@ public struct FaceReport {
 
     /// Writes the CSV and JSON files (each atomically).
     public func write(csv csvURL: URL, json jsonURL: URL) throws {
-        try writeText(csv(), to: csvURL)
-        try writeText(try json(), to: jsonURL)
+        try writeAtomically(csv(), to: csvURL)
+        try writeAtomically(try json(), to: jsonURL)
     }
 }

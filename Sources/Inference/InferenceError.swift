@@ -15,7 +15,6 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case badInput(path: String, reason: String)
     /// A flag value out of range or contradicting another.
     case invalidOption(String)
-    case io(String)
 
     public var description: String {
         switch self {
@@ -32,8 +31,6 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
         case let .badInput(path, reason):
             return "\(path): \(reason)"
         case let .invalidOption(message):
-            return message
-        case let .io(message):
             return message
         }
     }

@@ -1,6 +1,7 @@
 import Autodiff
 import FERData
 import Foundation
+import Layers
 import LRN
 
 /// One training sample judged by a model that did not train on it (k-fold cross-prediction).
@@ -127,11 +128,8 @@ public enum LabelAudit {
             let distribution: [String] = r.probabilities.isEmpty ? Array(repeating: "", count: classNames.count) : r.probabilities.map(number)
             rows.append(fields + distribution)
         }
-        return csvText(rows)
+        return CSVWriter.text(rows)
     }
-
-    /// Writes text atomically (for the audit's CSV and summary).
-    public static func write(_ text: String, to url: URL) throws { try writeText(text, to: url) }
 }
 
 private func lowerBound(_ sorted: [Double], _ value: Double) -> Int {

@@ -44,11 +44,7 @@ public enum ModelFile {
             throw InferenceError.invalidModelFile(path: url.path, reason: "the weights do not fit the metadata's model:\n" + problems.joined(separator: "\n"))
         }
         for name in state.keys.sorted() { try requireFinite(state[name]!, name: name, path: url.path) }
-        do {
-            try SafeTensorsWriter.write(state, metadata: metadata.dictionary, to: url)
-        } catch {
-            throw InferenceError.io("cannot write \(url.path): \(error)")
-        }
+        try SafeTensorsWriter.write(state, metadata: metadata.dictionary, to: url)  // FileWriteError names the file
     }
 
     /// Reads and checks a model file: format and metadata, every tensor name and shape against the

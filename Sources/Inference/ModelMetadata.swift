@@ -101,7 +101,7 @@ public struct ModelMetadata: Equatable, Sendable {
     public var dictionary: [String: String] {
         var out = notes.filter { !Self.keys.contains($0.key) }
         out["format"] = Self.format
-        out["classes"] = jsonArray(classNames.map(quoted))
+        out["classes"] = jsonArray(classNames.map(JSONWriter.quoted))
         out["image_size"] = String(imageSize)
         out["normalization_mean"] = jsonArray(mean.map { "\($0)" })
         out["normalization_std"] = jsonArray(std.map { "\($0)" })
@@ -214,19 +214,3 @@ public struct ModelMetadata: Equatable, Sendable {
 
 private func jsonArray(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 
-/// A JSON string literal (quotes, backslashes and control characters escaped).
-func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
-}

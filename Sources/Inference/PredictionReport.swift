@@ -1,25 +1,19 @@
+import Autodiff
 import Foundation
+import Layers
 
 /// The files and the terminal table of a prediction run.
 public struct PredictionReport {
     public var results: PredictionResults
-    public var metadata: ModelMetadata
-    public var modelPath: String
-    public var mode: Predictor.Mode
-    public var sampleCount: Int
-    public var seed: UInt64
+    public var context: PredictionContext
 
-    public init(results: PredictionResults, metadata: ModelMetadata, modelPath: String, mode: Predictor.Mode, sampleCount: Int, seed: UInt64) {
+    public init(results: PredictionResults, context: PredictionContext) {
         self.results = results
-        self.metadata = metadata
-        self.modelPath = modelPath
-        self.mode = mode
-        self.sampleCount = sampleCount
-        self.seed = seed
+        self.context = context
     }
 
-    var classNames: [String] { metadata.classNames }
-    var usesHUM: Bool { metadata.objective.usesHUM }
+    var classNames: [String] { context.classNames }
+    var usesHUM: Bool { context.usesHUM }
 
     /// One row per image, then one per failure (numbers empty, `error` filled).
     public func csv() -> String {
@@ -31,7 +25,7 @@ public struct PredictionReport {
         for f in results.failures {
             rows.append([f.path] + Array(repeating: "", count: header.count - 2) + [f.message])
         }
-        return csvText(rows)
+        return CSVWriter.text(rows)
     }
 
     /// The CSV columns of one prediction (shared with the face report).
@@ -69,8 +63,8 @@ public struct PredictionReport {
                 case model, metadata, prediction, mcSamples = "mc_samples", seed, imagesPerSecond = "images_per_second", classes, predictions, failures
             }
         }
-        let document = Document(model: modelPath, metadata: metadata.dictionary, prediction: mode.rawValue, mcSamples: sampleCount,
-                                seed: seed, imagesPerSecond: results.imagesPerSecond, classes: classNames,
+        let document = Document(model: context.modelPath, metadata: context.metadata.dictionary, prediction: context.mode.rawValue,
+                                mcSamples: context.sampleCount, seed: context.seed, imagesPerSecond: results.imagesPerSecond, classes: classNames,
                                 predictions: results.predictions, failures: results.failures)
         return try jsonText(document)
     }
@@ -143,29 +137,10 @@ func aligned(_ rows: [[String]]) -> [String] {
     }
 }
 
-/// RFC 4180: fields with commas, quotes or line breaks quoted, quotes doubled.
-func csvText(_ rows: [[String]]) -> String {
-    rows.map { row in
-        row.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
-    }.joined(separator: "\n") + "\n"
-}
-
-/// Writes text to a temporary sibling and renames it into place.
-func writeText(_ text: String, to url: URL) throws {
-    do {
-        try Data(text.utf8).write(to: url, options: .atomic)
-    } catch {
-        throw InferenceError.io("cannot write \(url.path): \(error.localizedDescription)")
-    }
-}
-
 extension PredictionReport {
     /// Writes the CSV and JSON files (each atomically).
     public func write(csv csvURL: URL, json jsonURL: URL) throws {
-        try writeText(csv(), to: csvURL)
-        try writeText(try json(), to: jsonURL)
+        try writeAtomically(csv(), to: csvURL)
+        try writeAtomically(try json(), to: jsonURL)
     }
 }

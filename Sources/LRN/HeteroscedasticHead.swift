@@ -151,7 +151,7 @@ public final class HeteroscedasticHead<Scalar: TensorScalar>: Module {
         guard let bias = fc2.bias else { return }
         // softplus⁻¹(y) = log(exp(y) − 1) = y + log(1 − exp(−y)), stable for small and large y.
         let y = Double(scale - diagonalFloor)
-        let diagonalBias = Scalar(y + Double.log(-Double.expm1(-y)))
+        let diagonalBias = Scalar(y + LibM.log(-LibM.expm1(-y)))
         for i in 0..<bias.count { bias.data[i] = 0 }
         switch covarianceForm {
         case .full:

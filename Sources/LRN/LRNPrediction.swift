@@ -36,7 +36,7 @@ public struct LRNPrediction<Scalar: TensorScalar> {
             var h = 0.0
             for k in 0..<c {
                 let p = Double(probabilities.data[i * c + k])
-                if p > 0 { h -= p * Double.log(p) }
+                if p > 0 { h -= p * LibM.log(p) }
             }
             return Scalar(h)
         }

@@ -40,7 +40,7 @@ public enum MonteCarloSoftmax {
         let labelLogit = scaledMean.gather(alongAxis: 1, indices: labels).reshaped([m, 1])
             + scaledFactor.labelNoise(from: draws, labels: labels)                     // [M, S]
         let labelLogSoftmax = labelLogit - z.logsumexp(axis: 2)                       // [M, S]
-        return labelLogSoftmax.logsumexp(axis: 1) - Scalar(Double.log(Double(s)))
+        return labelLogSoftmax.logsumexp(axis: 1) - Scalar(LibM.log(Double(s)))
     }
 
     private static func checkInputs<Scalar: TensorScalar>(_ meanLogits: Tensor<Scalar>, _ factor: CovarianceFactor<Scalar>,

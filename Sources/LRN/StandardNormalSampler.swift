@@ -26,18 +26,18 @@ public enum StandardNormalSampler {
         let t = Tables(k: .allocate(capacity: 128), w: .allocate(capacity: 128), f: .allocate(capacity: 128))
         let m = 2147483648.0  // 2^31: magnitudes of signed 32-bit integers
         var dn = tailStart, tn = tailStart
-        let q = layerArea / _exp(-0.5 * dn * dn)
+        let q = layerArea / LibM.exp(-0.5 * dn * dn)
         t.k[0] = UInt32((dn / q) * m)
         t.k[1] = 0
         t.w[0] = q / m
         t.w[127] = dn / m
         t.f[0] = 1
-        t.f[127] = _exp(-0.5 * dn * dn)
+        t.f[127] = LibM.exp(-0.5 * dn * dn)
         for i in stride(from: 126, through: 1, by: -1) {
-            dn = (-2 * _log(layerArea / dn + _exp(-0.5 * dn * dn))).squareRoot()
+            dn = (-2 * LibM.log(layerArea / dn + LibM.exp(-0.5 * dn * dn))).squareRoot()
             t.k[i + 1] = UInt32((dn / tn) * m)
             tn = dn
-            t.f[i] = _exp(-0.5 * dn * dn)
+            t.f[i] = LibM.exp(-0.5 * dn * dn)
             t.w[i] = dn / m
         }
         return t
@@ -101,13 +101,13 @@ public enum StandardNormalSampler {
                 // Tail: Marsaglia's exact method for |x| > tailStart.
                 var tx = 0.0, ty = 0.0
                 repeat {
-                    tx = -_log(positiveUniform(&generator)) / tailStart
-                    ty = -_log(positiveUniform(&generator))
+                    tx = -LibM.log(positiveUniform(&generator)) / tailStart
+                    ty = -LibM.log(positiveUniform(&generator))
                 } while ty + ty < tx * tx
                 return hz > 0 ? tailStart + tx : -tailStart - tx
             }
             // Wedge: accept when a uniform point under the layer lies under the density.
-            if t.f[layer] + generator.uniform() * (t.f[layer - 1] - t.f[layer]) < _exp(-0.5 * x * x) { return x }
+            if t.f[layer] + generator.uniform() * (t.f[layer - 1] - t.f[layer]) < LibM.exp(-0.5 * x * x) { return x }
             hz = Int32(truncatingIfNeeded: generator.next())
             layer = Int(hz & 127)
             if hz.magnitude < t.k[layer] { return Double(hz) * t.w[layer] }
@@ -120,13 +120,3 @@ public enum StandardNormalSampler {
         return u
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-#else
-import Darwin
-@inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) private func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-#endif

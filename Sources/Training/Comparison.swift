@@ -76,7 +76,10 @@ public struct ComparisonPlan {
     }
 
     /// Where `method`'s checkpoint and reports go ("hum+cld" → "hum-cld").
-    public func folder(for method: String) -> URL {
+    public func folder(for method: String) -> URL { Self.folder(for: method, in: output) }
+
+    /// The run folder of `method` under `output`, for a caller that has no plan yet.
+    public static func folder(for method: String, in output: URL) -> URL {
         output.appendingPathComponent(method.replacingOccurrences(of: "+", with: "-"))
     }
 

@@ -30,7 +30,7 @@ public struct InMemoryDataSource: EpochDataSource {
     public var testCount: Int { testLabels.count }
 
     public func trainingBatches(epoch: Int, seed: UInt64, batchSize: Int) throws -> BatchStream {
-        var generator = RandomGenerator(seed: seed ^ (UInt64(epoch) &* 0xA24B_AED4_963E_E407))
+        var generator = RandomGenerator(seed: Seeds.derive(seed, UInt64(epoch)))
         var order = Array(0..<trainingCount)
         generator.shuffle(&order)
         return batches(trainSamples, trainLabels, order: order, batchSize: batchSize)

@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 import Layers
 
@@ -69,15 +70,8 @@ public enum Reports {
         return csv(rows)
     }
 
-    /// RFC 4180 quoting: fields with commas, quotes or line breaks are quoted, quotes doubled.
-    public static func csv(_ rows: [[String]]) -> String {
-        rows.map { row in
-            row.map { field in
-                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-            }.joined(separator: ",")
-        }.joined(separator: "\n") + "\n"
-    }
+    /// RFC 4180 quoting: Layers' `CSVWriter.text`.
+    public static func csv(_ rows: [[String]]) -> String { CSVWriter.text(rows) }
 
     static func fileSafe(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })

@@ -1,3 +1,4 @@
+import ExecutableTestSupport
 import FERData
 @testable import FaceDetection
 import Foundation
@@ -27,7 +28,7 @@ import Testing
         let output = root + "/run"
         let arguments = ["--data", root, "--align", "--align-cache", root + "/cache", "--method", "ce", "--backbone", "small",
                          "--image-size", "48", "--epochs", "1", "--batch-size", "2", "--lr", "0.01"]
-        let run = try ExampleFacesTests.run(arguments + ["--output", output], example: "Example-RAFDB")
+        let run = try runExample("Example-RAFDB", arguments + ["--output", output])
         #expect(run.status == 0, "\(run.errors)\n\(run.output)")
         #expect(run.output.contains("train: 2 photos, 2 faces kept (0 from the cache), 0 skipped"), "\(run.output)")
         #expect(run.output.contains("4 photos run through the detector"))
@@ -36,7 +37,7 @@ import Testing
 
         // An original missing from Image/original is named, with where --align looks.
         try FileManager.default.removeItem(atPath: root + "/Image/original/train_00002.jpg")
-        let missing = try ExampleFacesTests.run(arguments + ["--output", root + "/run2"], example: "Example-RAFDB")
+        let missing = try runExample("Example-RAFDB", arguments + ["--output", root + "/run2"])
         #expect(missing.status != 0)
         #expect(missing.errors.contains("\(root)/Image/original/train_00002.jpg") && missing.errors.contains("Image/original"), "\(missing.errors)")
     }

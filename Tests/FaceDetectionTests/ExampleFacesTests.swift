@@ -1,30 +1,11 @@
 import FERData
+import ExecutableTestSupport
 import Foundation
 import Testing
 
 /// Runs the built Example-Faces (built with the tests by `swift build --build-tests`).
 @Suite struct ExampleFacesTests {
-    struct Run { let status: Int32; let output: String; let errors: String }
-
-    /// Runs an example built next to the tests (Example-Faces unless `example` says otherwise).
-    static func run(_ arguments: [String], example: String = "Example-Faces") throws -> Run {
-        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [buildFolder.appendingPathComponent(example),
-                          buildFolder.deletingLastPathComponent().appendingPathComponent(example)]
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                  "\(example) is not built next to the tests; run swift build --build-tests")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: output, errors: errors)
-    }
+    static func run(_ arguments: [String]) throws -> ExampleRun { try runExample("Example-Faces", arguments) }
 
     static func temporaryFolder() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("faces-\(UUID().uuidString)").path

@@ -1,3 +1,4 @@
+import ExecutableTestSupport
 import FERData
 import Foundation
 import Testing
@@ -22,7 +23,7 @@ import Testing
         let arguments = ["--data", root, "--align", "--align-cache", cache, "--output", output, "--method", "ce",
                          "--backbone", "small", "--image-size", "48", "--epochs", "1", "--batch-size", "2", "--lr", "0.01"]
 
-        let first = try ExampleFacesTests.run(arguments, example: "Example-ImageFolder")
+        let first = try runExample("Example-ImageFolder", arguments)
         #expect(first.status == 0, "\(first.errors)\n\(first.output)")
         #expect(first.output.contains("train: 3 photos, 2 faces kept (0 from the cache), 1 skipped"), "\(first.output)")
         #expect(first.output.contains("test: 2 photos, 2 faces kept (0 from the cache), 0 skipped"))
@@ -41,15 +42,14 @@ import Testing
             #expect(crop.hasPrefix(cache) && width == 48)
         }
 
-        let second = try ExampleFacesTests.run(arguments + ["--overwrite"], example: "Example-ImageFolder")
+        let second = try runExample("Example-ImageFolder", arguments + ["--overwrite"])
         #expect(second.status == 0, "\(second.errors)")
         #expect(second.output.contains("train: 3 photos, 2 faces kept (3 from the cache), 1 skipped"), "\(second.output)")
         #expect(second.output.contains("0 photos run through the detector"))
 
         // The checkpoint knows it was trained on aligned crops: resuming without --align is refused.
-        let unaligned = try ExampleFacesTests.run(["--data", root, "--output", output, "--method", "ce", "--backbone", "small",
-                                                   "--image-size", "48", "--epochs", "2", "--batch-size", "2", "--lr", "0.01", "--resume"],
-                                                  example: "Example-ImageFolder")
+        let unaligned = try runExample("Example-ImageFolder", ["--data", root, "--output", output, "--method", "ce", "--backbone", "small",
+                                                   "--image-size", "48", "--epochs", "2", "--batch-size", "2", "--lr", "0.01", "--resume"])
         #expect(unaligned.status != 0)
         #expect(unaligned.errors.contains("- align: checkpoint mtcnn") && !unaligned.errors.contains("batch_size"), "\(unaligned.errors)")
     }
@@ -65,15 +65,15 @@ import Testing
             }
         }
         let output = (root as NSString).appendingPathComponent("run")
-        let run = try ExampleFacesTests.run(["--data", root, "--align", "--align-cache", root + "/cache", "--output", output,
-                                             "--backbone", "small", "--epochs", "1"], example: "Example-ImageFolder")
+        let run = try runExample("Example-ImageFolder", ["--data", root, "--align", "--align-cache", root + "/cache", "--output", output,
+                                             "--backbone", "small", "--epochs", "1"])
         #expect(run.status != 0)
         #expect(run.errors.contains("no face was kept in the train split (2 photos)") && run.errors.contains("alignment-report.csv"), "\(run.errors)")
         #expect(FileManager.default.fileExists(atPath: output + "/alignment-report.csv"))
 
-        let ferPlus = try ExampleFacesTests.run(["--data", root, "--align", "--output", output], example: "Example-FERPlus")
+        let ferPlus = try runExample("Example-FERPlus", ["--data", root, "--align", "--output", output])
         #expect(ferPlus.status != 0 && ferPlus.errors.contains("FERPlus ships 48×48 face crops"), "\(ferPlus.errors)")
-        let cacheAlone = try ExampleFacesTests.run(["--data", root, "--align-cache", root + "/c", "--output", output], example: "Example-ImageFolder")
+        let cacheAlone = try runExample("Example-ImageFolder", ["--data", root, "--align-cache", root + "/c", "--output", output])
         #expect(cacheAlone.status != 0 && cacheAlone.errors.contains("--align-cache is only used with --align"))
     }
 }

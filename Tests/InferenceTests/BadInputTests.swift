@@ -78,7 +78,7 @@ import Testing
         p.covariance = CovarianceSummary(covariance: [1, 0, 0, 0, 1, 0, 0, 0, 1], classCount: 3, winning: 0,
                                          meanLogitProbabilities: [1.0 / 3, 1.0 / 3, 1.0 / 3], predictiveEntropy: .nan)
         let report = PredictionReport(results: PredictionResults(predictions: [p], failures: [InputFailure(path: "bad.jpg", message: "bad.jpg: corrupt")], seconds: 1),
-                                      metadata: tinyMetadata(), modelPath: "m", mode: .mc, sampleCount: 10, seed: 0)
+                                      context: PredictionContext(metadata: tinyMetadata(), modelPath: "m", mode: .mc, sampleCount: 10, seed: 0))
         let csvLines = report.csv().split(separator: "\n").map(String.init)
         #expect(csvLines.count == 3)
         #expect(csvLines[1].hasPrefix("x/joy/1.png,joy,anger,nan,nan,nan,0.5,0.5,"), "\(csvLines[1])")

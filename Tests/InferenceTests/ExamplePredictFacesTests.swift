@@ -1,4 +1,5 @@
 import FERData
+import ExecutableTestSupport
 import Foundation
 @testable import Inference
 import Testing
@@ -7,26 +8,7 @@ import Testing
 @Suite final class ExamplePredictFacesTests {
     let folder = TemporaryFolder()
 
-    struct Run { let status: Int32; let output: String; let errors: String }
-
-    func run(_ arguments: [String]) throws -> Run {
-        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [buildFolder.appendingPathComponent("Example-Predict"),
-                          buildFolder.deletingLastPathComponent().appendingPathComponent("Example-Predict")]
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                  "Example-Predict is not built next to the tests; run swift build --build-tests")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: output, errors: errors)
-    }
+    func run(_ arguments: [String]) throws -> ExampleRun { try runExample("Example-Predict", arguments) }
 
     @Test func writesOneRowPerFaceAndAnAnnotatedPhotoAndNeverOverwrites() throws {
         let modelURL = folder.url.appendingPathComponent("model.safetensors")

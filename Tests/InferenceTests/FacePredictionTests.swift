@@ -61,7 +61,7 @@ enum FacePhotos {
             }
         }
 
-        let report = FaceReport(results: results, metadata: tinyMetadata(), modelPath: "m", mode: .mc, sampleCount: 30, seed: 5)
+        let report = FaceReport(results: results, context: PredictionContext(metadata: tinyMetadata(), modelPath: "m", mode: .mc, sampleCount: 30, seed: 5))
         let lines = report.csv().split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 1 + 4 + 1 + 1)
         #expect(lines[0].hasPrefix("path,face,x1,y1,x2,y2,score,true_label,predicted,confidence,entropy,p_anger,p_joy,p_calm,winning_logit_variance"))

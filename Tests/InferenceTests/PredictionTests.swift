@@ -68,8 +68,8 @@ import Testing
         let predictor = try Predictor(LoadedModel(model: tinyModel(metadata), metadata: metadata, path: "memory"))
         let p = predictor.predict([gradient(width: 8, height: 8, seed: 1)], inputs: [ImageInput(path: "x.png")], positions: [0], seed: 0)
         #expect(p[0].covariance == nil)
-        let report = PredictionReport(results: PredictionResults(predictions: p, failures: [], seconds: 1), metadata: metadata,
-                                      modelPath: "m", mode: .mc, sampleCount: 1, seed: 0)
+        let report = PredictionReport(results: PredictionResults(predictions: p, failures: [], seconds: 1),
+                                      context: PredictionContext(predictor, seed: 0))
         #expect(report.csv().split(separator: "\n")[0] == "path,true_label,predicted,confidence,entropy,p_anger,p_joy,p_calm,error")
     }
 }

@@ -9,7 +9,7 @@ import Testing
 /// running only `trainingChild` (enabled by LRN_KILL_RESUME_CHILD), which does what Example-RAFDB
 /// does with the same arguments, so the child is always built from the current sources. Kills
 /// inside the checkpoint write use the test-only LRN_TEST_KILL_IN_WRITE
-/// (Sources/Layers/SafeTensors/WriteFaultInjection.swift). Linux only (/proc/self/exe).
+/// (Sources/Autodiff/Files/WriteFaultInjection.swift). Linux only (/proc/self/exe).
 @Suite("Kill and resume (real processes)", .serialized, .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/exe")))
 struct KillAndResumeTests {
     static let childVariable = "LRN_KILL_RESUME_CHILD"

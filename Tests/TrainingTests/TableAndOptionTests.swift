@@ -87,6 +87,20 @@ struct OptionTests {
         #expect(message(["--threads", "0"])!.contains("--threads must be at least 1"))
     }
 
+    /// The settings' schedule fields are public: a bad value set in code is an error naming
+    /// them, not a trap inside `plan`.
+    @Test("a schedule set out of range in code is an error naming the field")
+    func scheduleOutOfRange() throws {
+        var settings = try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .rafDB)
+        #expect(try settings.plan(resuming: []).schedule.learningRate(epoch: 10, baseLearningRate: 1) == 0.1)
+        settings.decayEvery = 0
+        #expect {
+            try settings.plan(resuming: [])
+        } throws: { error in
+            "\(error)".contains("ExperimentSettings.decayEvery 0") && "\(error)".contains("stepSize must be >= 1")
+        }
+    }
+
     @Test("--help tells the truth about --data: only Example-RAFDB and Example-Tables have a built-in data set")
     func helpAboutData() throws {
         let help = ExperimentOptions.helpMessage(columns: 1000)

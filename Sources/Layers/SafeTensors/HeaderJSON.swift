@@ -232,9 +232,10 @@ struct JSONParser {
     }
 }
 
-enum JSONWriter {
+/// JSON text the package writes by hand (safetensors headers, model metadata values).
+public enum JSONWriter {
     /// A JSON string literal, escaping what JSON requires.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -56,7 +56,7 @@ public enum SafeTensorsWriter {
     /// is flushed to disk and then renamed over `url`. A crash never leaves a half-written checkpoint.
     public static func write<S: TensorScalar>(_ tensors: [(name: String, tensor: Tensor<S>)],
                                               metadata: [String: String] = [:], to url: URL) throws {
-        try Layers.writeAtomically(try serialize(tensors, metadata: metadata), to: url)
+        try Autodiff.writeAtomically(try serialize(tensors, metadata: metadata), to: url)
     }
 
     /// Writes a dictionary of tensors (laid out in name order, so equal states give equal files).

@@ -7,6 +7,7 @@ import Darwin
 
 /// TEST ONLY: kills the process at a chosen point inside an atomic write, so a test can check
 /// that a run killed there resumes bit for bit (Tests/TrainingTests/KillAndResumeTests.swift).
+/// It acts through the stages of the one atomic writer (AtomicWrite.swift).
 ///
 ///     LRN_TEST_KILL_IN_WRITE=<file name>:<n>:<stage>
 ///
@@ -15,12 +16,10 @@ import Darwin
 /// file complete and flushed, not renamed yet) or `after-rename` (the new file in place). Unset,
 /// it costs one dictionary lookup per process.
 enum WriteFaultInjection {
-    enum Stage: String { case partial, beforeRename = "before-rename", afterRename = "after-rename" }
-
-    private static let plan: (file: String, occurrence: Int, stage: Stage)? = {
+    private static let plan: (file: String, occurrence: Int, stage: AtomicWriteStage)? = {
         guard let value = ProcessInfo.processInfo.environment["LRN_TEST_KILL_IN_WRITE"] else { return nil }
         let parts = value.split(separator: ":").map(String.init)
-        guard parts.count == 3, let n = Int(parts[1]), let stage = Stage(rawValue: parts[2]) else {
+        guard parts.count == 3, let n = Int(parts[1]), let stage = AtomicWriteStage(rawValue: parts[2]) else {
             fatalError("LRN_TEST_KILL_IN_WRITE=\(value): expected <file name>:<n>:partial|before-rename|after-rename (a test-only setting)")
         }
         return (parts[0], n, stage)
@@ -38,9 +37,10 @@ enum WriteFaultInjection {
     }
 
     /// Kills the process if `stage` is the planned one.
-    static func reached(_ stage: Stage, target: Bool) {
+    static func reached(_ stage: AtomicWriteStage, target: Bool) {
         guard target, plan?.stage == stage else { return }
         FileHandle.standardError.write(Data("LRN_TEST_KILL_IN_WRITE: killing the process at \(stage.rawValue)\n".utf8))
         kill(getpid(), SIGKILL)
     }
 }
+

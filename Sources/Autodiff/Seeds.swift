@@ -1,8 +1,7 @@
-import Autodiff
-
 /// Derives independent seeds from a run seed and coordinates (epoch, sample position, …), so
 /// that a random choice depends only on where it is made, never on thread timing or on how
-/// many draws happened before it.
+/// many draws happened before it. The package's one seed derivation: FERData's loader, sampler
+/// and generator, Inference's prediction and audit use it.
 public enum Seeds {
     public static func derive(_ seed: UInt64, _ parts: UInt64...) -> UInt64 {
         let mix = RandomGenerator.mix
