@@ -1,3 +1,4 @@
+import Autodiff
 import FaceDetection
 import FERData
 import Foundation

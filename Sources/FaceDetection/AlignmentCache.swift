@@ -1,3 +1,4 @@
+import Autodiff
 import FERData
 import Foundation
 import Layers
