@@ -218,7 +218,11 @@ void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, co
     }
     const long threads = ck_max_threads();
     CTX(conv) k = {s, x, w, NULL, gy, NULL, gx, NULL, gw != NULL, gb != NULL, 0, 0, 0, 0};
-    k.per_gemm = FN(conv_images_per_gemm)(s, threads);
+    // Chunks sized for a fixed thread count, not the actual one: a chunk's images are summed
+    // inside one gemm, so a chunk size that followed the threads would make the weight gradient
+    // (and every run's results) depend on OMP_NUM_THREADS. Sized as for 2 threads, so runs on
+    // 2 cores keep the results they had; at most CONV_BACKWARD_SLABS threads work here anyway.
+    k.per_gemm = FN(conv_images_per_gemm)(s, CONV_BACKWARD_SLABS / 2);
     k.chunks = (s->n + k.per_gemm - 1) / k.per_gemm;
     // A fixed number of slabs (not one per thread that happens to run), so the summation order
     // is the same on every call.
