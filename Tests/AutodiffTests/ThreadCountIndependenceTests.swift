@@ -34,7 +34,8 @@ import Testing
         for threads: Int32 in [2, 3] {
             let other = convolutionGradients(threads: threads, input: shape.0, weight: shape.1, stride: shape.2, padding: shape.3)
             for (name, (a, b)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(one, other)) {
-                #expect(a == b, "\(name) differs between 1 and \(threads) threads")
+                let differing = zip(a, b).filter { $0 != $1 }.count
+                #expect(differing == 0, "\(name): \(differing) of \(a.count) values differ between 1 and \(threads) threads")
             }
         }
     }
