@@ -48,14 +48,15 @@ public enum StudyReport {
     static func runTable(_ runs: [StudyRun]) -> ResultTable {
         var table = ResultTable(title: "runs", columns: ["cell", "method", "seed", "epochs", "final test acc", "best test acc", "best epoch",
                                                          "final mean class acc", "final train acc (noisy)", "escape epoch",
-                                                         "final flipped fit", "final kept fit", "spearman"])
+                                                         "final flipped fit", "final kept fit", "spearman", "spearman (centred)"])
         for run in runs {
             let h = run.result.history
             let best = h.max { $0.testAccuracy < $1.testAccuracy }
             table.addRow([run.cell, run.method, String(run.seed), String(h.count), percentCell(h.last?.testAccuracy), percentCell(best?.testAccuracy),
                           best.map { String($0.epoch) } ?? "-", percentCell(h.last?.testMeanClassAccuracy), percentCell(h.last?.trainAccuracy),
                           escapeEpoch(run).map(String.init) ?? "-", percentCell(run.trainingFit?.last?.flippedFitNoisy),
-                          percentCell(run.trainingFit?.last?.keptFit), run.noiseCorrelation.map { fixed($0.spearman, decimals: 3) } ?? "-"])
+                          percentCell(run.trainingFit?.last?.keptFit), run.noiseCorrelation.map { fixed($0.spearman, decimals: 3) } ?? "-",
+                          run.noiseCorrelation.map { fixed($0.centredSpearman, decimals: 3) } ?? "-"])
         }
         return table
     }
@@ -64,7 +65,7 @@ public enum StudyReport {
     public static func summary(_ runs: [StudyRun], study: Study, scale: StudyScale) -> ResultTable {
         var columns = ["cell", "seeds", "final test acc", "best test acc", "final mean class acc", "final train acc (noisy)", "at prior"]
         if study.probesTrainingFit { columns += ["peak epoch", "final flipped fit", "final kept fit"] }
-        if study.measuresNoiseCorrelation { columns += ["spearman"] }
+        if study.measuresNoiseCorrelation { columns += ["spearman", "spearman (centred)"] }
         let epochs = runs.map(\.result.history.count).max() ?? 0
         var table = ResultTable(title: "\(study.title) (\(scale.rawValue) scale, \(epochs) epochs): mean ± std over seeds, in %", columns: columns,
                                 notes: ["at prior: runs whose final test accuracy is within \(Int(priorMargin * 100)) points of the test set's majority-class share."])
@@ -82,8 +83,9 @@ public enum StudyReport {
                         percentSpread(mine.map { $0.trainingFit?.last?.keptFit ?? .nan })]
             }
             if study.measuresNoiseCorrelation {
-                let values = mine.compactMap { $0.noiseCorrelation?.spearman }
-                row += [values.isEmpty ? "-" : "\(fixed(StudyStatistics.mean(values), decimals: 3)) ± \(fixed(StudyStatistics.standardDeviation(values), decimals: 3))"]
+                for values in [mine.compactMap { $0.noiseCorrelation?.spearman }, mine.compactMap { $0.noiseCorrelation?.centredSpearman }] {
+                    row += [values.isEmpty ? "-" : "\(fixed(StudyStatistics.mean(values), decimals: 3)) ± \(fixed(StudyStatistics.standardDeviation(values), decimals: 3))"]
+                }
             }
             table.addRow(row)
         }
@@ -130,10 +132,10 @@ public enum StudyReport {
             let n = first.classNames.count
             return (0..<n).map { i in (0..<n).map { j in StudyStatistics.mean(measured.map { pick($0)[i][j] }) } }
         }
-        let spearman = StudyStatistics.mean(measured.map(\.spearman))
-        return SVGCharts.heatMapPair(left: ("\(cell.name): mean learned logit correlation", average(\.meanCorrelation)),
+        let spearman = StudyStatistics.mean(measured.map(\.centredSpearman))
+        return SVGCharts.heatMapPair(left: ("\(cell.name): learned correlation of the centred logits", average(\.meanCentredCorrelation)),
                                      right: ("realised noise: P(noisy j | clean i)", average(\.transition)),
                                      classNames: first.classNames,
-                                     title: "\(study.title): Spearman \(fixed(spearman, decimals: 3)) over class pairs (mean of \(measured.count) seeds)")
+                                     title: "Spearman \(fixed(spearman, decimals: 3)) over class pairs (mean of \(measured.count) seeds)")
     }
 }

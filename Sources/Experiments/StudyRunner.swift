@@ -41,6 +41,10 @@ public struct NoiseCorrelation: Codable, Equatable, Sendable {
     /// Spearman's rank correlation, over the class pairs i < j, between the mean correlation and
     /// the symmetrised transition (T[i][j] + T[j][i]) / 2.
     public var spearman: Double
+    /// The same after removing the noise common to all logits, to which softmax is blind: the
+    /// correlation of P cov(x) P with P = I − 11ᵀ/C (the covariance of the centred logits).
+    public var meanCentredCorrelation: [[Double]]
+    public var centredSpearman: Double
 }
 
 /// Runs a `Study`: every cell at every seed on data loaded once, each run in
@@ -210,6 +214,7 @@ public enum StudyRunner {
         defer { model.isTraining = true }
         let c = model.classCount
         var sum = [[Double]](repeating: [Double](repeating: 0, count: c), count: c)
+        var centredSum = sum
         var images = 0
         let source = FERDataSource(train: test, test: test, imageSize: imageSize, classBalanced: false)
         let batches = try source.testBatches(batchSize: batchSize)
@@ -217,11 +222,12 @@ public enum StudyRunner {
             while let batch = try batches.next() {
                 let covariance = model.head(model.backbone.features(batch.images)).covariance.scalars
                 for b in 0..<batch.labels.count {
-                    let m = b * c * c
+                    let cov = (0..<c).map { i in (0..<c).map { j in Double(covariance[b * c * c + i * c + j]) } }
+                    let centred = centre(cov)
                     for i in 0..<c {
                         for j in 0..<c {
-                            let v = Double(covariance[m + i * c + j])
-                            sum[i][j] += v / (Double(covariance[m + i * c + i]) * Double(covariance[m + j * c + j])).squareRoot()
+                            sum[i][j] += cov[i][j] / (cov[i][i] * cov[j][j]).squareRoot()
+                            centredSum[i][j] += centred[i][j] / (centred[i][i] * centred[j][j]).squareRoot()
                         }
                     }
                 }
@@ -229,19 +235,31 @@ public enum StudyRunner {
             }
         }
         let mean = sum.map { $0.map { $0 / Double(max(1, images)) } }
+        let centredMean = centredSum.map { $0.map { $0 / Double(max(1, images)) } }
         let transition = noise.counts.map { row -> [Double] in
             let n = Double(max(1, row.reduce(0, +)))
             return row.map { Double($0) / n }
         }
-        var x: [Double] = [], y: [Double] = []
+        var x: [Double] = [], xc: [Double] = [], y: [Double] = []
         for i in 0..<c {
             for j in (i + 1)..<c {
                 x.append(mean[i][j])
+                xc.append(centredMean[i][j])
                 y.append((transition[i][j] + transition[j][i]) / 2)
             }
         }
         return NoiseCorrelation(classNames: noise.classNames, meanCorrelation: mean, transition: transition,
-                                spearman: StudyStatistics.spearman(x, y))
+                                spearman: StudyStatistics.spearman(x, y), meanCentredCorrelation: centredMean,
+                                centredSpearman: StudyStatistics.spearman(xc, y))
+    }
+
+    /// P Σ P with P = I − 11ᵀ/C: Σ[i][j] − mean of row i − mean of column j + mean of all.
+    static func centre(_ sigma: [[Double]]) -> [[Double]] {
+        let c = Double(sigma.count)
+        let rows = sigma.map { $0.reduce(0, +) / c }
+        let columns = sigma.indices.map { j in sigma.reduce(0) { $0 + $1[j] } / c }
+        let all = rows.reduce(0, +) / c
+        return sigma.indices.map { i in sigma.indices.map { j in sigma[i][j] - rows[i] - columns[j] + all } }
     }
 }
 

@@ -70,9 +70,11 @@ struct StudyTests {
         let output = try temporaryFolder("study-pairs")
         let runs = try StudyRunner.run(study, options: options, output: output, resume: false, overwrite: false, progress: ProgressDisplay(style: .silent))
         let hum = try #require(runs.first { $0.method == "hum" }?.noiseCorrelation)
-        for (i, row) in hum.meanCorrelation.enumerated() {
-            #expect(abs(row[i] - 1) < 1e-5)
-            #expect(row.allSatisfy { $0 >= -1 - 1e-5 && $0 <= 1 + 1e-5 })
+        for matrix in [hum.meanCorrelation, hum.meanCentredCorrelation] {
+            for (i, row) in matrix.enumerated() {
+                #expect(abs(row[i] - 1) < 1e-5)
+                #expect(row.allSatisfy { $0 >= -1 - 1e-5 && $0 <= 1 + 1e-5 })
+            }
         }
         for row in hum.transition { #expect(abs(row.reduce(0, +) - 1) < 1e-12) }
         // Only the named pairs are flipped: disgust's noisy labels are disgust or anger.
@@ -91,6 +93,17 @@ struct StudyTests {
         #expect(a.classCounts == [30, 15, 5])
         #expect((0..<a.count).map { a.source(at: $0) } == (0..<b.count).map { b.source(at: $0) })
         #expect(StudyRunner.subset(data, count: 500).count == 100)
+    }
+
+    @Test("centring removes the noise common to all logits: rows and columns of P Σ P sum to 0")
+    func centring() {
+        // Σ = s·11ᵀ + diag(d): the common part s vanishes, leaving diag(d) centred.
+        let sigma = [[3.0, 2, 2], [2, 4, 2], [2, 2, 5]]
+        let centred = StudyRunner.centre(sigma)
+        for row in centred { #expect(abs(row.reduce(0, +)) < 1e-12) }
+        let plain = StudyRunner.centre([[1.0, 0, 0], [0, 2, 0], [0, 0, 3]])
+        for i in 0..<3 { for j in 0..<3 { #expect(abs(centred[i][j] - plain[i][j]) < 1e-12) } }
+        #expect(abs(centred[0][0] - (1 - 2.0 / 3 + 6.0 / 9)) < 1e-12)
     }
 
     @Test("statistics: sample standard deviation, Spearman with tied ranks")
