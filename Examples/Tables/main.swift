@@ -22,7 +22,16 @@ struct ExampleTables: ParsableCommand {
         checkpoints (finished ones are read back, not trained again) and cells without one train \
         from epoch 1; at least one cell must have a checkpoint. Tables are saved as CSV in --output.
 
+        --study NAME runs a multi-seed study instead of the tables (Documentation/Reproducing.md, \
+        "Seed study"): \(Study.names.joined(separator: ", ")). Each cell trains once per seed in \
+        <output>/<cell>/seed-<seed>/; the study writes <name>-runs.csv, <name>-summary.csv (mean ± std \
+        over seeds), <name>-runs.json and SVG charts into --output and prints the summary. \
+        --scale quick runs a tiny grid (a few dozen 32×32 images, one or two epochs) that checks \
+        the pipeline in about a minute.
+
         Examples:
+          swift run -c release Example-Tables --study memorisation --output runs/study-memorisation
+          swift run -c release Example-Tables --study seeds --scale quick
           swift run -c release Example-Tables --table 1
           swift run -c release Example-Tables --data ~/RAF-DB/basic --affectnet ~/AffectNet --ferplus ~/FERPlus
           (after a kill, or to read the tables again: the same command plus --resume)
@@ -39,14 +48,48 @@ struct ExampleTables: ParsableCommand {
     @Option(help: ArgumentHelp("FERPlus's root folder (fer2013.csv, fer2013new.csv).", valueName: "path"))
     var ferplus: String?
 
+    @Option(help: ArgumentHelp("Run a multi-seed study instead of the tables: \(Study.names.joined(separator: ", ")).", valueName: "name"))
+    var study: String?
+
+    @Option(help: "The study's size: full (what Reproducing.md reports) or quick (a tiny grid that checks the runner).")
+    var scale: StudyScale = .full
+
+    @Option(help: ArgumentHelp("The study's seeds, comma-separated (default: the study's own, 3 to 5 at full scale).", valueName: "list"))
+    var seeds: String?
+
     mutating func validate() throws {
+        if let study {
+            guard Study.names.contains(study) else { throw ValidationError("--study must be one of \(Study.names.joined(separator: ", ")); got \(study)") }
+            guard table == "all" else { throw ValidationError("--study and --table exclude each other: a study runs its own grid") }
+            _ = try parsedSeeds()
+        } else if seeds != nil {
+            throw ValidationError("--seeds is for --study")
+        }
         guard ["1", "2", "3", "all"].contains(table) else { throw ValidationError("--table must be 1, 2, 3 or all; got \(table)") }
         if options.noise != nil || options.method != nil {
             throw ValidationError("--noise and --method are set by each table; leave them out (use Example-RAFDB for a single run)")
         }
     }
 
+    /// `--seeds 0,1,2` → [0, 1, 2]; nil when not given.
+    func parsedSeeds() throws -> [UInt64]? {
+        guard let seeds else { return nil }
+        let values = seeds.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("--seeds must be comma-separated non-negative integers such as 0,1,2; got \(seeds)")
+        }
+        return values.map { $0! }
+    }
+
     mutating func run() throws {
+        if let name = study, var chosen = Study.named(name, scale: scale) {
+            if let list = try parsedSeeds() { chosen.seeds = list }
+            let output = URL(fileURLWithPath: options.output ?? "runs/study-\(name)\(scale == .quick ? "-quick" : "")")
+            let runs = try StudyRunner.run(chosen, options: options, output: output, resume: options.resume, overwrite: options.overwrite)
+            let table = try StudyReport.write(runs, study: chosen, scale: scale, output: output)
+            print("\n" + table.formatted() + "\n(files in \(output.path))")
+            return
+        }
         let run = PaperTableRun(options: options, tables: table == "all" ? ["1", "2", "3"] : [table], affectNet: affectnet, ferPlus: ferplus)
         for (url, t) in try run.run(build: ModelFactory.build) {
             print("\n" + t.formatted() + "\n(saved as \(url.path))")

@@ -8,6 +8,10 @@
 // Backward work units: more than the threads so that the load balances, few enough that the
 // per-slab weight-gradient partials stay small.
 #define CONV_BACKWARD_SLABS 4
+// Chunks of images per gemm are sized as for this many threads whatever the actual count, so
+// results do not depend on it; 2 keeps the results runs on 2 cores had before (more threads
+// then share about 4 chunks per convolution).
+#define CONV_CHUNKING_THREADS 2
 
 // Smallest o >= 0 with o*stride + offset >= 0.
 static inline long first_valid(long offset, long stride) {

@@ -203,7 +203,9 @@ void FN(ck_conv2d_forward)(const ck_conv2d_shape *s, const T *x, const T *w, con
     if (s->n == 0) return;
     const long threads = ck_max_threads();
     CTX(conv) k = {s, x, w, bias, NULL, y, NULL, NULL, 0, 0, 0, 0, 0, 0};
-    k.per_gemm = FN(conv_images_per_gemm)(s, threads);
+    // Sized for a fixed thread count, as in backward: OpenBLAS's result for an image's columns
+    // can depend on how many columns the gemm has (ThreadCountIndependenceTests).
+    k.per_gemm = FN(conv_images_per_gemm)(s, CONV_CHUNKING_THREADS);
     k.chunks = (s->n + k.per_gemm - 1) / k.per_gemm;
     ck_parallel_for(k.chunks < threads ? k.chunks : threads, 1, CHUNK(conv_forward), &k);
 }
@@ -218,7 +220,10 @@ void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, co
     }
     const long threads = ck_max_threads();
     CTX(conv) k = {s, x, w, NULL, gy, NULL, gx, NULL, gw != NULL, gb != NULL, 0, 0, 0, 0};
-    k.per_gemm = FN(conv_images_per_gemm)(s, threads);
+    // Chunks sized for a fixed thread count, not the actual one: a chunk's images are summed
+    // inside one gemm, so a chunk size that followed the threads would make the weight gradient
+    // (and every run's results) depend on OMP_NUM_THREADS.
+    k.per_gemm = FN(conv_images_per_gemm)(s, CONV_CHUNKING_THREADS);
     k.chunks = (s->n + k.per_gemm - 1) / k.per_gemm;
     // A fixed number of slabs (not one per thread that happens to run), so the summation order
     // is the same on every call.

@@ -132,6 +132,9 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("hum-init-scale"), parsing: .unconditional, help: ArgumentHelp("Initial std of HUM's logit noise before /T: FC2 starts at zero weights with L(x) = scale·I. 0 keeps PyTorch's default Linear init of FC2 (noise std ≈ 1 at the start on the built-in run). Default: \(ExperimentSettings.defaultHUMInitialNoiseScale.map { "\($0)" } ?? "0").", valueName: "scale"))
     public var humInitScale: Double?
 
+    @Option(name: .customLong("zero-init-residual"), help: ArgumentHelp("Start every residual block's last BatchNorm scale at 0, so each block starts as the identity (ignored with --pretrained, whose file sets them).", valueName: "true|false"))
+    public var zeroInitResidual: Bool?
+
     @Option(help: "How HUM predicts at evaluation: mc (the paper's Monte-Carlo p', S = --mc-samples draws) or mean (softmax(d/T), no sampling). Not part of the checkpoint's fingerprint, so --resume on a finished run re-evaluates it the other way.")
     public var prediction: PredictionChoice = .mc
 

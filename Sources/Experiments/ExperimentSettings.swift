@@ -45,6 +45,8 @@ public struct ExperimentSettings: Equatable, Sendable {
     /// HUM's initial logit-noise std (`HeteroscedasticHead.initializeNoiseScale`); nil keeps
     /// PyTorch's default Linear init of FC2.
     public var humInitialNoiseScale: Double?
+    /// Every residual block's last BatchNorm scale starts at 0 (`ResNet.zeroInitializeResidualScales`).
+    public var zeroInitResidual: Bool = false
     /// How the HUM objectives predict at evaluation.
     public var prediction: PredictionChoice
     public var lambda: Double
@@ -102,6 +104,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             evaluationMCSamples: o.mcSamples ?? (builtIn ? BuiltIn.trainingMCSamples : 1000),
             temperature: o.temperature,
             humInitialNoiseScale: o.humInitScale.map { $0 == 0 ? nil : $0 } ?? defaultHUMInitialNoiseScale,
+            zeroInitResidual: o.zeroInitResidual ?? false,
             prediction: o.prediction,
             lambda: o.lambda,
             seed: o.seed,
@@ -154,6 +157,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             "image_size": String(imageSize),
             "pretrained": pretrained ?? "none",
         ]
+        if zeroInitResidual { entries["zero_init_residual"] = "true" }
         if noise > 0 {
             entries["noise_mode"] = noiseMode.rawValue
             if noiseMode == .pairs { entries["noise_pairs"] = noisePairs ?? "" }
@@ -198,7 +202,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             "data:       \(dataPath ?? "built-in synthetic RAF-DB (generated on first use)") [\(dataset.displayName) layout]",
             "methods:    \(methods.map(\.rawValue).joined(separator: ", "))",
             "noise:      \(noise == 0 ? "none" : "\(fixed(noise * 100, decimals: 0)) % (\(noiseMode.rawValue)\(noisePairs.map { " " + $0 } ?? ""))")",
-            "backbone:   \(backbone.rawValue)\(pretrained.map { " from \($0)" } ?? " from scratch"), images \(imageSize)×\(imageSize)",
+            "backbone:   \(backbone.rawValue)\(pretrained.map { " from \($0)" } ?? " from scratch"), images \(imageSize)×\(imageSize)\(zeroInitResidual ? ", residual blocks' last BN scale at 0" : "")",
             "optimizer:  \(optimizer.rawValue)\(optimizer == .sgd ? " momentum \(momentum)" : "") lr \(learningRate) (×\(decayFactor) every \(decayEvery) epochs), weight decay \(weightDecay), batch \(batchSize)\(classBalancedSampling ? ", class-balanced batches" : "")",
             "epochs:     \(epochs)",
             "HUM:        S = \(trainingMCSamples) samples, T = \(temperature), initial noise \(humInitialNoiseScale.map { "std \($0), FC2 weights 0" } ?? "from FC2's Linear init"), \(prediction == .mc ? "Monte-Carlo" : "mean-logit") prediction; CLD λ₁ = \(lambda)",

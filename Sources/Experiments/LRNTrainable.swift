@@ -52,6 +52,7 @@ public enum ModelFactory {
         case .resnet18: backbone = ResNet18<Float>(classCount: nil, generator: &generator)
         case .small: backbone = SmallResNet<Float>(classCount: nil, generator: &generator)
         }
+        if settings.zeroInitResidual { backbone.zeroInitializeResidualScales() }
         let model = LRNModel(backbone: backbone, classCount: classCount, objective: objective,
                              cldWeight: Float(settings.lambda), generator: &generator)
         model.head.temperature = Float(settings.temperature)

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+
+/// How big a study's runs are: `full` is what Documentation/Reproducing.md reports, `quick`
+/// a tiny grid (a few images, one or two epochs) that checks the runner end to end in seconds.
+public enum StudyScale: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case quick, full
+}
+
+/// One cell of a study's grid: a method and the settings that differ from the study's base.
+public struct StudyCell: Sendable {
+    public var name: String
+    public var method: MethodName
+    public var adjust: @Sendable (inout ExperimentSettings) -> Void
+
+    public init(_ name: String, method: MethodName, adjust: @escaping @Sendable (inout ExperimentSettings) -> Void = { _ in }) {
+        self.name = name
+        self.method = method
+        self.adjust = adjust
+    }
+}
+
+/// A named grid of cells, each trained once per seed on the built-in data (or `--data`).
+public struct Study: Sendable {
+    public var name: String
+    public var title: String
+    public var cells: [StudyCell]
+    public var seeds: [UInt64]
+    /// Settings every cell starts from (epochs, schedule, noise), applied over the data set's defaults.
+    public var base: @Sendable (inout ExperimentSettings) -> Void
+    /// Train on this many images of the training set (a fixed, class-stratified choice); nil: all.
+    public var trainingSubset: Int?
+    /// Test on this many images of the test set; nil: all.
+    public var testSubset: Int?
+    /// After every epoch, measure how well the model fits the noisy labels it was trained on,
+    /// flipped and kept apart (`StudyRunner.TrainingFit`).
+    public var probesTrainingFit = false
+    /// After training, average HUM's learned logit correlations per class pair (`--noise-mode pairs`).
+    public var measuresNoiseCorrelation = false
+
+    /// The studies `Example-Tables --study` offers, by name.
+    public static let names = ["seeds", "memorisation", "pairs"]
+
+    /// The study `name` at `scale`; nil for an unknown name.
+    public static func named(_ name: String, scale: StudyScale) -> Study? {
+        switch name {
+        case "seeds": return seeds(scale)
+        case "memorisation": return memorisation(scale)
+        case "pairs": return pairs(scale)
+        default: return nil
+        }
+    }
+
+    /// Settings shared by every quick cell: a handful of small images, one or two epochs.
+    static func quick(_ s: inout ExperimentSettings, epochs: Int) {
+        s.epochs = epochs
+        s.backbone = .small
+        s.imageSize = 32
+        s.batchSize = 16
+        s.trainingMCSamples = 8
+        s.evaluationMCSamples = 8
+    }
+
+    /// Whether the main job's runs learn for every seed: the baseline under the current
+    /// defaults and under each candidate fix (Documentation/Reproducing.md, "Seeds").
+    static func seeds(_ scale: StudyScale) -> Study {
+        let full = scale == .full
+        return Study(
+            name: "seeds", title: "Main job, CE, final test accuracy by seed",
+            cells: [
+                StudyCell("ce", method: .ce) { $0.zeroInitResidual = false },
+                StudyCell("ce zero-init-residual", method: .ce) { $0.zeroInitResidual = true },
+                StudyCell("ce lr 0.001", method: .ce) { $0.zeroInitResidual = false; $0.learningRate = 0.001 },
+                StudyCell("lrn", method: .humCLD),
+            ],
+            seeds: full ? [0, 1, 2, 7, 11] : [0, 1],
+            base: { s in if !full { quick(&s, epochs: 1) } },
+            trainingSubset: full ? nil : 48, testSubset: full ? nil : 24)
+    }
+
+    /// Long runs on a small training set, so that CE fits the noisy labels: its test accuracy
+    /// peaks, then falls while its fit to the flipped labels rises. Sized for a busy 2-core
+    /// machine: 200 images of 32×32, 15 epochs at a constant rate of 0.001 (the rate at which
+    /// every seed tried leaves the class prior, Documentation/Reproducing.md, "Seeds").
+    static func memorisation(_ scale: StudyScale) -> Study {
+        let full = scale == .full
+        return Study(
+            name: "memorisation", title: "Memorisation: \(full ? 200 : 48) training images, 30 % noise",
+            cells: [StudyCell("ce", method: .ce), StudyCell("lrn", method: .humCLD)],
+            seeds: full ? [0, 1, 2] : [0, 1],
+            base: { s in
+                s.noise = 0.3
+                if full {
+                    s.epochs = 15
+                    s.imageSize = 32
+                    s.batchSize = 16
+                    s.learningRate = 0.001
+                    s.decayEvery = 1000
+                } else {
+                    quick(&s, epochs: 2)
+                }
+            },
+            trainingSubset: full ? 200 : 48, testSubset: full ? 300 : 24, probesTrainingFit: true)
+    }
+
+    /// The look-alike pairs of the synthetic faces flipped to each other: does HUM's learned
+    /// covariance point at them? Sized for a busy 2-core machine: 600 images of 32×32, 8 epochs.
+    static func pairs(_ scale: StudyScale) -> Study {
+        let full = scale == .full
+        return Study(
+            name: "pairs", title: "Class-dependent noise: 30 % of each look-alike pair flipped to its partner",
+            cells: [StudyCell("hum", method: .hum)],
+            seeds: full ? [0, 1, 2] : [0, 1],
+            base: { s in
+                s.noise = 0.3
+                s.noiseMode = .pairs
+                s.noisePairs = lookAlikePairs
+                if full {
+                    s.epochs = 8
+                    s.imageSize = 32
+                    s.learningRate = 0.001
+                } else {
+                    quick(&s, epochs: 1)
+                }
+            },
+            trainingSubset: full ? 600 : 48, testSubset: full ? 300 : 24, measuresNoiseCorrelation: true)
+    }
+
+    /// The synthetic faces' look-alike pairs (their largest confusions), both ways.
+    public static let lookAlikePairs = "disgust:anger,anger:disgust,fear:surprise,surprise:fear,sadness:neutral,neutral:sadness"
+}

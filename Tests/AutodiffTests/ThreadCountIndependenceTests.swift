@@ -1,0 +1,42 @@
+import Autodiff
+import CKernels
+import Testing
+
+/// Results must not depend on the number of kernel threads (OMP_NUM_THREADS, `--threads`):
+/// Documentation/Reproducing.md lists what still changes them.
+@Suite(.serialized) struct ThreadCountIndependenceTests {
+    /// The gradients of a convolution on small feature maps (where several images share one
+    /// gemm) with `threads` kernel threads.
+    func convolutionGradients(threads: Int32, input: [Int], weight: [Int], stride: Int, padding: Int) -> [[Float]] {
+        let previous = ck_max_threads()
+        ck_set_num_threads(threads)
+        defer { ck_set_num_threads(previous) }
+        var rng = RandomGenerator(seed: 3)
+        let x = Tensor<Float>(randomNormal: input, generator: &rng, requiresGrad: true)
+        let w = Tensor<Float>(randomNormal: weight, generator: &rng, requiresGrad: true)
+        let b = Tensor<Float>(randomNormal: [weight[0]], generator: &rng, requiresGrad: true)
+        let y = x.conv2d(weight: w, bias: b, stride: stride, padding: padding)
+        (y * y).sum().backward()
+        return [y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars]
+    }
+
+    /// (input, weight, stride, padding): small maps where images share a gemm, the small
+    /// ResNet's stem, strided blocks and last stage at 32×32, a 1×1 strided shortcut.
+    static let shapes: [([Int], [Int], Int, Int)] = [
+        ([16, 8, 4, 4], [8, 8, 3, 3], 1, 1), ([16, 3, 32, 32], [16, 3, 3, 3], 1, 1),
+        ([16, 16, 16, 16], [32, 16, 3, 3], 2, 1), ([16, 32, 8, 8], [64, 32, 1, 1], 2, 0),
+        ([16, 64, 8, 8], [128, 64, 3, 3], 2, 1), ([16, 128, 4, 4], [128, 128, 3, 3], 1, 1),
+    ]
+
+    @Test("a convolution's output and gradients are bit-identical with 1, 2 and 3 threads", arguments: shapes)
+    func convolutionIgnoresThreadCount(_ shape: ([Int], [Int], Int, Int)) {
+        let one = convolutionGradients(threads: 1, input: shape.0, weight: shape.1, stride: shape.2, padding: shape.3)
+        for threads: Int32 in [2, 3] {
+            let other = convolutionGradients(threads: threads, input: shape.0, weight: shape.1, stride: shape.2, padding: shape.3)
+            for (name, (a, b)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(one, other)) {
+                let differing = zip(a, b).filter { $0 != $1 }.count
+                #expect(differing == 0, "\(name): \(differing) of \(a.count) values differ between 1 and \(threads) threads")
+            }
+        }
+    }
+}
