@@ -116,6 +116,10 @@ let package = Package(
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),
+        // Data parallelism under mpirun: the tests start DistributedCheck with 1 and 2 processes.
+        .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Experiments", "Training", "LRN", "Layers", "Autodiff"],
+                          path: "Tests/DistributedCheck"),
+        .testTarget(name: "DistributedTests", dependencies: ["Training", "DistributedCheck"]),
     ],
     swiftLanguageModes: [.v5]
 )

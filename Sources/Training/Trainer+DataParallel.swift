@@ -133,8 +133,10 @@ struct GradientLayout {
             result.append(Piece(parameter: -1, flat: r, within: r))
         }
         for (index, offset) in offsets.enumerated() {
-            let r = max(range.lowerBound, offset)..<min(range.upperBound, offset + counts[index])
-            if !r.isEmpty { result.append(Piece(parameter: index, flat: r, within: (r.lowerBound - offset)..<(r.upperBound - offset))) }
+            let lower = max(range.lowerBound, offset), upper = min(range.upperBound, offset + counts[index])
+            guard lower < upper else { continue }
+            let r = lower..<upper
+            result.append(Piece(parameter: index, flat: r, within: (r.lowerBound - offset)..<(r.upperBound - offset)))
         }
         return result
     }
