@@ -3,6 +3,8 @@
 // the tests compare. Flags:
 //   --model classifier|lrn  --epochs N  --checkpoint FILE  [--resume]
 //   [--fail-rank R --fail-batch B --fail-how kill|throw]   (rank R dies or throws at batch B)
+// or the measurements of Documentation/Distributed.md (Benchmark.swift):
+//   --benchmark [--steps N] [--batch M] [--allreduce-floats K]
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,6 +55,10 @@ func value(_ flag: String) -> String? {
 }
 
 let group = try DistributedLaunch.processGroup()
+if CommandLine.arguments.contains("--benchmark") {
+    runBenchmark(group)
+    exit(0)
+}
 do {
     setKernelThreads(1)
     let classCount = 3, inputs = 6, trainCount = 41, testCount = 12
