@@ -81,7 +81,6 @@ final class DataParallelTests: XCTestCase {
         var environment = ProcessInfo.processInfo.environment
         // One machine, no network: shared memory between the processes (Documentation/Distributed.md).
         environment["OMPI_MCA_btl"] = environment["OMPI_MCA_btl"] ?? "self,vader"
-        environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
