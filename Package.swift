@@ -119,7 +119,7 @@ let package = Package(
         // Data parallelism under mpirun: the tests start DistributedCheck with 1 and 2 processes.
         .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Experiments", "Training", "LRN", "Layers", "Autodiff"],
                           path: "Tests/DistributedCheck"),
-        .testTarget(name: "DistributedTests", dependencies: ["Training", "DistributedCheck"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Training", "Distributed", "DistributedCheck"]),
     ],
     swiftLanguageModes: [.v5]
 )
