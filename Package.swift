@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
         .library(name: "FaceDetection", targets: ["FaceDetection"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,10 +49,16 @@ let package = Package(
         // The reusable loop (any model, any loss, Autodiff's optimisers), then the paper's
         // experiments on top of it: flags, data sets, the four objectives, the paper's tables.
         .target(name: "Training", dependencies: ["Autodiff", "Layers", "CKernels"]),
+        // Data-parallel training over MPI (Documentation/Distributed.md): Training's
+        // `ProcessGroup` on Open MPI, found through pkg-config. Only Distributed, Experiments
+        // and the examples link MPI; the library products below Training do not.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]),
+        .target(name: "Distributed", dependencies: ["CMPI", "Training"]),
         .target(
             name: "Experiments",
             dependencies: [
-                "Autodiff", "Layers", "LRN", "FERData", "Training", "Inference", "FaceDetection",
+                "Autodiff", "Layers", "LRN", "FERData", "Training", "Inference", "FaceDetection", "Distributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,6 +118,10 @@ let package = Package(
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "FERData", "Layers", "Autodiff", "ExecutableTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),
+        // Data parallelism under mpirun: the tests start DistributedCheck with 1 and 2 processes.
+        .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Experiments", "Training", "LRN", "Layers", "Autodiff"],
+                          path: "Tests/DistributedCheck"),
+        .testTarget(name: "DistributedTests", dependencies: ["Training", "Distributed", "DistributedCheck"]),
     ],
     swiftLanguageModes: [.v5]
 )

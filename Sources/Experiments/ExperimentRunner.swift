@@ -1,4 +1,5 @@
 import Autodiff
+import Distributed
 import FERData
 import Foundation
 import Inference
@@ -55,6 +56,9 @@ public enum ExperimentRunner {
                                                   progress: ProgressDisplay = ProgressDisplay(),
                                                   build: @escaping ModelBuilder<Model>,
                                                   customMethods: [CustomMethod] = []) throws -> [MethodName: RunResult] {
+        // Under an MPI launcher with several processes (ExperimentRunner+DataParallel.swift).
+        let group = try DistributedLaunch.processGroup()
+        if group.size > 1 { return runDataParallel(settings, data: dataOptions, progress: progress, build: build, customMethods: customMethods, group: group) }
         try ExperimentSettings.checkMethodNames(settings.methods, offered: customMethods.map(\.name))
         if let threads = settings.threads { setKernelThreads(threads) }
         progress.message("Settings\n" + settings.summary)
@@ -69,14 +73,15 @@ public enum ExperimentRunner {
     public static func run<Model: TrainableModel>(_ settings: ExperimentSettings, loaded: LoadedData, resuming: Set<MethodName>,
                                                   progress: ProgressDisplay = ProgressDisplay(),
                                                   build: @escaping ModelBuilder<Model>,
-                                                  customMethods: [CustomMethod] = []) throws -> [MethodName: RunResult] {
+                                                  customMethods: [CustomMethod] = [],
+                                                  processGroup: any ProcessGroup = SingleProcessGroup()) throws -> [MethodName: RunResult] {
         try ExperimentSettings.checkMethodNames(settings.methods, offered: customMethods.map(\.name))
         let start = Date()
         let (train, test) = (loaded.train, loaded.test)
         progress.message("training set: \(train.summary)\ntest set:     \(test.summary)")
 
         let output = URL(fileURLWithPath: settings.output)
-        try RunPreflight.createOutputFolder(output)
+        if processGroup.isPrimary { try RunPreflight.createOutputFolder(output) }
         var trainLabels = train.labels
         var noiseMatrix: [[Int]]?
         if settings.noise > 0 {
@@ -84,7 +89,7 @@ public enum ExperimentRunner {
                                               mode: try noiseMode(settings, classNames: train.classNames), seed: settings.seed)
             trainLabels = noisy.labels
             noiseMatrix = noisy.matrix.counts
-            try noisy.matrix.save(csvPath: output.appendingPathComponent("noise-matrix.csv").path)
+            if processGroup.isPrimary { try noisy.matrix.save(csvPath: output.appendingPathComponent("noise-matrix.csv").path) }
             progress.message(noisy.matrix.table)
         }
         let source = FERDataSource(train: train.relabeled(trainLabels), test: test, imageSize: settings.imageSize,
@@ -94,7 +99,8 @@ public enum ExperimentRunner {
             progress.message("--resume: \(method.rawValue) has no checkpoint in \(settings.runFolder(for: method).path); training it from epoch 1.")
         }
         let methods = settings.methods.map { trainingMethod($0, settings: settings, build: build, customMethods: customMethods) }
-        let plan = try settings.plan(resuming: resuming, noiseMatrix: noiseMatrix, notes: comparisonNotes(settings))
+        var plan = try settings.plan(resuming: resuming, noiseMatrix: noiseMatrix, notes: comparisonNotes(settings))
+        plan.processGroup = processGroup
         let results = try Comparison.run(methods, data: source, plan: plan, progress: progress) { method, model, result, folder in
             try finishRun(method, model: model, result: result, folder: folder, test: test, settings: settings, progress: progress)
         }

@@ -1,4 +1,5 @@
 import Autodiff
+import Distributed
 import FERData
 import Foundation
 import Layers
@@ -61,6 +62,18 @@ public struct PaperTableRun {
     /// Trains every cell and returns each table with the CSV file it was saved as.
     public func run<Model: TrainableModel>(progress: ProgressDisplay = ProgressDisplay(),
                                            build: @escaping ModelBuilder<Model>) throws -> [(url: URL, table: ResultTable)] {
+        // Under an MPI launcher: every cell data-parallel, rank 0 alone printing and writing (Documentation/Distributed.md).
+        let group = try DistributedLaunch.processGroup()
+        guard group.size > 1 else { return try run(progress: progress, build: build, group: group) }
+        do {
+            return try run(progress: group.isPrimary ? progress : ProgressDisplay(style: .silent), build: build, group: group)
+        } catch {
+            group.abort(message: "Error on rank \(group.rank) of \(group.size): \(error)", code: 1)
+        }
+    }
+
+    private func run<Model: TrainableModel>(progress: ProgressDisplay, build: @escaping ModelBuilder<Model>,
+                                            group: any ProcessGroup) throws -> [(url: URL, table: ResultTable)] {
         let planned = plannedCells
         // Everything that can be checked before the first cell trains: the flags, the output
         // folders and the runs in them, and every data set (read once, reused by its cells).
@@ -79,6 +92,8 @@ public struct PaperTableRun {
         if options.resume && started.isEmpty {
             throw TrainingError.nothingToResume(folder: output, expected: "<cell>/<method>/checkpoint.safetensors for any of \(planned.count) cells")
         }
+        // Rank 0 prepares (and generates the built-in data) first; the others then read it.
+        if !group.isPrimary { try group.barrier() }
         var prepared: [(cell: Cell, settings: ExperimentSettings, resuming: Set<MethodName>)] = []
         var data: [PaperNumbers.Dataset: ExperimentRunner.LoadedData] = [:]
         for cell in planned {
@@ -98,13 +113,15 @@ public struct PaperTableRun {
             prepared.append((cell, settings, resuming))
         }
 
+        if group.isPrimary { try group.barrier() }
         var accuracy: [Cell: Double] = [:]
         for (cell, settings, resuming) in prepared {
             progress.message("\n=== Cell \(cell.key)\nSettings\n" + settings.summary)
-            let results = try ExperimentRunner.run(settings, loaded: data[cell.dataset]!, resuming: resuming, progress: progress, build: build)
+            let results = try ExperimentRunner.run(settings, loaded: data[cell.dataset]!, resuming: resuming, progress: progress,
+                                                   build: build, processGroup: group)
             accuracy[cell] = results[cell.method]!.finalTestAccuracy
         }
-        return try writeTables(accuracy)
+        return group.isPrimary ? try writeTables(accuracy) : []
     }
 
     private func writeTables(_ accuracy: [Cell: Double]) throws -> [(url: URL, table: ResultTable)] {

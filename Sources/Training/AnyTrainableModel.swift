@@ -23,6 +23,10 @@ public final class AnyTrainableModel: TrainableModel {
         base.trainingStep(images: images, labels: labels, generator: &generator)
     }
 
+    public func trainingStep(images: Tensor<Float>, labels: [Int], shard: BatchShard, generator: inout RandomGenerator) -> TrainingStepOutput {
+        base.trainingStep(images: images, labels: labels, shard: shard, generator: &generator)
+    }
+
     public func probabilities(images: Tensor<Float>, generator: inout RandomGenerator) -> Tensor<Float> {
         base.probabilities(images: images, generator: &generator)
     }

@@ -52,6 +52,8 @@ public struct ComparisonPlan {
     public var title: String
     /// Lines printed under the table.
     public var notes: [String]
+    /// The processes training each method together; rank 0 alone writes (Comparison+DataParallel.swift).
+    public var processGroup: any ProcessGroup = SingleProcessGroup()
 
     public init(output: URL, epochs: Int, batchSize: Int, learningRate: Double,
                 schedule: any LearningRateSchedule = ConstantLearningRate(), seed: UInt64,
@@ -106,6 +108,7 @@ public enum Comparison {
                            progress: ProgressDisplay = ProgressDisplay(), afterRun: AfterRun? = nil) throws -> [String: RunResult] {
         let names = methods.map(\.name)
         precondition(Set(names).count == names.count, "Comparison: method names repeat: \(names)")
+        guard plan.processGroup.isPrimary else { return try follow(methods, data: data, plan: plan) }
         if plan.resuming.isEmpty {
             // Never over an earlier run's results unless asked (`overwrite`).
             _ = try RunPreflight.checkForEarlierRuns(output: plan.output.path, methods: names, folder: plan.folder(for:),
@@ -136,6 +139,7 @@ public enum Comparison {
                               configuration: plan.trainerConfiguration(for: method.name),
                               fingerprint: RunFingerprint(plan.settings.merging(method.fingerprint) { $1 }), progress: progress)
         trainer.noiseMatrix = plan.noiseMatrix
+        trainer.processGroup = plan.processGroup
         progress.message("\n== \(method.title): \(model.architectureSummary), \(model.parameterCount) parameters")
         let result = try trainer.run()
         try Reports.write(result, to: folder)

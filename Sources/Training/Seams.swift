@@ -13,6 +13,11 @@ public protocol TrainableModel: Module where Scalar == Float {
     /// scores (for the running training accuracy). `generator` feeds any sampling the
     /// objective does (HUM's Monte-Carlo noise).
     func trainingStep(images: Tensor<Float>, labels: [Int], generator: inout RandomGenerator) -> TrainingStepOutput
+    /// The same on rows `shard.rows` of a global batch of `shard.globalCount` (`images` and
+    /// `labels` hold only those rows), for data-parallel training. A model that draws random
+    /// numbers per sample draws them for the whole global batch and uses its shard's rows, so
+    /// the loss is the single-process one; the default ignores the shard.
+    func trainingStep(images: Tensor<Float>, labels: [Int], shard: BatchShard, generator: inout RandomGenerator) -> TrainingStepOutput
     /// Class probabilities [N, C] for evaluation; called inside `Graph.withoutRecording`.
     func probabilities(images: Tensor<Float>, generator: inout RandomGenerator) -> Tensor<Float>
     /// What the model is (architecture, head, objective), for the checkpoint fingerprint.

@@ -67,6 +67,11 @@ public final class Trainer<Model: TrainableModel> {
     public var onEpochEnd: ((EpochRecord) throws -> Void)?
     /// The realised noise matrix to put in the report, when the data has injected noise.
     public var noiseMatrix: [[Int]]?
+    /// The processes training this model together (Trainer+DataParallel.swift); rank 0 alone
+    /// reads and writes the checkpoint, evaluates and prints.
+    public var processGroup: any ProcessGroup = SingleProcessGroup()
+    /// Gradients are summed over the group in buckets of this many floats.
+    public var gradientBucketElements = 1 << 22
 
     public private(set) var history: [EpochRecord] = []
     /// Whether `checkpointURL` holds this run's state (written by it, or the one it resumed from):
@@ -103,26 +108,27 @@ public final class Trainer<Model: TrainableModel> {
     /// Trains to `configuration.epochs` (from the checkpoint's epoch when resuming) and returns the results.
     public func run() throws -> RunResult {
         var startEpoch = 1
-        if let url = configuration.checkpointURL {
+        if let url = checkpointURL {
             let exists = FileManager.default.fileExists(atPath: url.path)
             let folder = url.deletingLastPathComponent().path
             if configuration.resume {
                 guard exists else { throw TrainingError.nothingToResume(folder: folder, expected: url.lastPathComponent) }
                 startEpoch = try restore(from: url) + 1
                 checkpointIsThisRuns = true
-                progress.message("Resuming \(configuration.name) from \(url.path) after epoch \(startEpoch - 1).")
+                display.message("Resuming \(configuration.name) from \(url.path) after epoch \(startEpoch - 1).")
             } else if exists && !configuration.overwrite {
                 throw TrainingError.existingRun(folder: folder, file: url.lastPathComponent)
             }
         }
-        if startEpoch > configuration.epochs, !history.isEmpty {
-            progress.message("\(configuration.name): the checkpoint already holds \(history.count) epochs; nothing to train, evaluating it again.")
+        startEpoch = try synchronizeStart(startEpoch)
+        if startEpoch > configuration.epochs, processGroup.isPrimary, !history.isEmpty {
+            display.message("\(configuration.name): the checkpoint already holds \(history.count) epochs; nothing to train, evaluating it again.")
             try evaluate(epoch: startEpoch - 1)
         }
         for epoch in startEpoch...max(startEpoch, configuration.epochs) where epoch <= configuration.epochs {
             let record = try trainEpoch(epoch)
             history.append(record)
-            if let url = configuration.checkpointURL {
+            if let url = checkpointURL {
                 try checkpoint(completedEpochs: epoch).write(to: url)
                 checkpointIsThisRuns = true
             }
@@ -175,6 +181,7 @@ public final class Trainer<Model: TrainableModel> {
         model.isTraining = true
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)
         let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
+        try broadcastModel()
         ResidentMemory.resetPeak()
         let start = Date()
         var seen = 0, correct = 0, lossSum = 0.0, batchIndex = 0
@@ -182,34 +189,44 @@ public final class Trainer<Model: TrainableModel> {
         while let batch = try batches.next() {
             batchIndex += 1
             optimizer.zeroGrad()
-            let step = model.trainingStep(images: batch.images, labels: batch.labels, generator: &generator)
-            let loss = step.loss.scalar
+            let shard = BatchShard(globalCount: batch.labels.count, rank: processGroup.rank, size: processGroup.size)
+            let local = localRows(of: batch, shard: shard)
+            // An empty shard (a last batch smaller than the group) skips the step; later
+            // batches of the epoch do not exist, so its generator falling behind is harmless.
+            let step = shard.count > 0
+                ? model.trainingStep(images: local.images, labels: local.labels, shard: shard, generator: &generator) : nil
+            let localCorrect = step.map { step in
+                zip(predictedClasses(step.scores.scalars, classCount: step.scores.shape.last ?? 1), local.labels).filter { $0 == $1 }.count
+            } ?? 0
+            // Σ loss·rows, correct, rows: summed over the group, so every process sees the same loss.
+            let totals = try sumOverGroup([Double(step?.loss.scalar ?? 0) * Double(shard.count), Double(localCorrect), Double(shard.count)])
+            let loss = Float(totals[0] / totals[2])
             guard loss.isFinite else {
-                progress.finish()
-                let existing = configuration.checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
+                display.finish()
+                let existing = checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
                 throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss,
                                                   lastGoodCheckpoint: checkpointIsThisRuns ? existing : nil,
                                                   unrelatedCheckpoint: checkpointIsThisRuns ? nil : existing)
             }
-            step.loss.backward()
+            step?.loss.backward()
+            try reduceGradients(share: shard.share)
             optimizer.step()
-            let predictions = predictedClasses(step.scores.scalars, classCount: step.scores.shape.last ?? 1)
-            correct += zip(predictions, batch.labels).filter { $0 == $1 }.count
-            seen += batch.labels.count
-            lossSum += Double(loss) * Double(batch.labels.count)
-            progress.update(ProgressState(label: label, done: seen, total: data.trainingCount,
+            correct += Int(totals[1])
+            seen += Int(totals[2])
+            lossSum += totals[0]
+            display.update(ProgressState(label: label, done: seen, total: data.trainingCount,
                                           elapsedSeconds: Date().timeIntervalSince(start),
                                           runningLoss: lossSum / Double(seen), runningAccuracy: Double(correct) / Double(seen)))
         }
-        progress.finish()
+        display.finish()
         guard seen > 0 else { throw TrainingError.data("\(configuration.name): epoch \(epoch) produced no training batches (empty training set?)") }
-        let test = try evaluate(epoch: epoch)
+        let test = processGroup.isPrimary ? try evaluate(epoch: epoch) : ConfusionMatrix(classNames: data.classNames)
         let record = EpochRecord(epoch: epoch, learningRate: learningRate, trainLoss: lossSum / Double(seen),
                                  trainAccuracy: Double(correct) / Double(seen), testAccuracy: test.accuracy,
                                  testMeanClassAccuracy: test.meanClassAccuracy, seconds: Date().timeIntervalSince(start),
                                  peakResidentMegabytes: ResidentMemory.peakMegabytes())
         let memory = record.peakResidentMegabytes.map { ", peak RSS \(fixed($0, decimals: 0)) MB" } ?? ""
-        progress.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(Float(learningRate)), \(formatDuration(record.seconds))\(memory)")
+        display.message("\(label): loss \(fixed(record.trainLoss, decimals: 4)), train acc \(formatPercent(record.trainAccuracy)), test acc \(formatPercent(record.testAccuracy)) (mean class \(formatPercent(record.testMeanClassAccuracy))), lr \(Float(learningRate)), \(formatDuration(record.seconds))\(memory)")
         return record
     }
 
