@@ -10,6 +10,7 @@ let groups: [(name: String, run: () -> [String: Double])] = [
     ("hum", humBenchmarks),
     ("optim", optimizerBenchmarks),
     ("isa", instructionSetBenchmarks),
+    ("fusion", fusionBenchmarks),
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -18,6 +18,8 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
     case clamp, `where`, dropout
     // Convolution.swift, Pooling.swift, Normalization.swift
     case conv2d, maxPool2d, avgPool2d, batchNorm
+    // BatchNormReLU.swift (batch norm, the optional residual addition and ReLU, fused)
+    case batchNormReLU
 
     public var description: String { rawValue }
 }

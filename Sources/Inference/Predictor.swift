@@ -1,6 +1,7 @@
 import Autodiff
 import FERData
 import Foundation
+import Layers
 import LRN
 
 /// One image's answer.
@@ -40,6 +41,9 @@ public final class Predictor {
     public let mode: Mode
     public let sampleCount: Int
     public let transform: ImageTransform
+    /// The backbone with its batch norms folded into its convolutions (same features up to
+    /// rounding, fewer passes over memory), made once here: a snapshot of `loaded`'s weights.
+    let foldedBackbone: InferenceResNet<Float>
 
     public init(_ loaded: LoadedModel, mode: Mode = .mc, sampleCount: Int? = nil) throws {
         if let sampleCount, sampleCount < 1 { throw InferenceError.invalidOption("--mc-samples must be at least 1, got \(sampleCount)") }
@@ -49,6 +53,7 @@ public final class Predictor {
         let m = loaded.metadata
         transform = ImageTransform(size: m.imageSize, mean: m.mean, std: m.std)
         loaded.model.isTraining = false
+        foldedBackbone = loaded.model.backbone.foldedForInference()
     }
 
     public var classNames: [String] { loaded.metadata.classNames }
@@ -59,8 +64,7 @@ public final class Predictor {
         precondition(images.count == inputs.count && images.count == positions.count,
                      "Predictor.predict: \(images.count) images, \(inputs.count) inputs, \(positions.count) positions")
         guard !images.isEmpty else { return [] }
-        let model = loaded.model
-        let features = Graph.withoutRecording { model.backbone.features(transform.batch(images)) }
+        let features = foldedBackbone.features(transform.batch(images))
         return images.indices.map { i in
             let row = Graph.withoutRecording { features.slice(axis: 0, range: i..<(i + 1)) }
             var generator = RandomGenerator(seed: Seeds.derive(seed, UInt64(positions[i])))

@@ -31,7 +31,8 @@ public final class BasicBlock<Scalar: TensorScalar>: Layer {
 
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         let identity = downsample.map { $0(input) } ?? input
-        let out = bn1(conv1(input)).relu()
-        return (bn2(conv2(out)) + identity).relu()
+        // Batch norm, residual addition and ReLU fused (BatchNorm2d.withReLU): same values, fewer passes.
+        let out = bn1.withReLU(conv1(input))
+        return bn2.withReLU(conv2(out), adding: identity)
     }
 }

@@ -41,11 +41,23 @@ public final class BatchNorm2d<Scalar: TensorScalar>: Layer {
     }
 
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        checkAndCount(input)
+        return input.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
+                               training: isTraining, momentum: momentum, epsilon: epsilon)
+    }
+
+    /// relu(self(input) + residual) as one fused op (`Tensor.batchNormReLU`): the same values
+    /// and running-statistics update as the three layers in a row, fewer passes over memory.
+    public func withReLU(_ input: Tensor<Scalar>, adding residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+        checkAndCount(input)
+        return input.batchNormReLU(weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
+                                   training: isTraining, momentum: momentum, epsilon: epsilon, adding: residual)
+    }
+
+    private func checkAndCount(_ input: Tensor<Scalar>) {
         guard input.rank == 4, input.shape[1] == channels else {
             fatalError("BatchNorm2d(\(channels)): expected input [N, \(channels), H, W], got \(shapeString(input.shape))")
         }
         if isTraining { batchesTracked.data[0] += 1 }
-        return input.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
-                               training: isTraining, momentum: momentum, epsilon: epsilon)
     }
 }

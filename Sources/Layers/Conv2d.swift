@@ -42,6 +42,20 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
         self.groups = groups
     }
 
+    /// A convolution with the given weight [out, in/groups, k, k] and bias [out] (e.g. batch norm
+    /// folded into it, `ResNet.foldedForInference`).
+    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>?, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) {
+        precondition(weight.rank == 4 && weight.shape[2] == weight.shape[3] && stride > 0 && padding >= 0 && dilation > 0 && groups > 0
+                     && weight.shape[0] % groups == 0 && (bias == nil || bias!.shape == [weight.shape[0]]),
+                     "Conv2d: weight \(shapeString(weight.shape)) must be [out, in/groups, k, k] with out divisible by groups=\(groups), bias \(bias.map { shapeString($0.shape) } ?? "none") must be [out]; stride \(stride), padding \(padding), dilation \(dilation)")
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+    }
+
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         guard input.rank == 4, input.shape[1] == inputChannels else {
             fatalError("Conv2d(\(inputChannels) -> \(outputChannels), \(kernelSize)x\(kernelSize)): expected input [N, \(inputChannels), H, W], got \(shapeString(input.shape))")

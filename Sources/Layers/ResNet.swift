@@ -68,7 +68,7 @@ public class ResNet<Scalar: TensorScalar>: Layer, FeatureExtractor {
         guard input.rank == 4, input.shape[1] == conv1.inputChannels else {
             fatalError("ResNet: expected images [N, \(conv1.inputChannels), H, W], got \(shapeString(input.shape))")
         }
-        var x = bn1(conv1(input)).relu()
+        var x = bn1.withReLU(conv1(input))
         if stem == .imageNet { x = x.maxPool2d(kernelSize: 3, stride: 2, padding: 1) }
         for stage in stages { x = stage(x) }
         return x.globalAveragePool2d()

@@ -76,6 +76,25 @@ extension GradientCases {
         cases.append(Case("batchNorm eval 2-D", covers: [.batchNorm], inputs: [normal([4, 3]), normal([3]), normal([3])]) {
             $0[0].batchNorm(weight: $0[1], bias: $0[2], runningMean: runningMeanS, runningVariance: runningVarianceS, training: false)
         })
+
+        // Batch norm + (residual) + ReLU fused: every input differentiated, through the batch
+        // statistics in training; about half the outputs are clamped.
+        cases.append(Case("batchNormReLU training 4-D", covers: [.batchNormReLU], inputs: [normal([3, 2, 3, 2]), normal([2]), normal([2])],
+                          allowKinks: true) {
+            $0[0].batchNormReLU(weight: $0[1], bias: $0[2], runningMean: nil, runningVariance: nil, training: true)
+        })
+        cases.append(Case("batchNormReLU training with residual, prime sizes", covers: [.batchNormReLU],
+                          inputs: [normal([3, 3, 5, 1]), normal([3]), normal([3]), normal([3, 3, 5, 1])], allowKinks: true) {
+            $0[0].batchNormReLU(weight: $0[1], bias: $0[2], runningMean: nil, runningVariance: nil, training: true, adding: $0[3])
+        })
+        cases.append(Case("batchNormReLU training without affine, 2-D", covers: [.batchNormReLU], inputs: [normal([5, 3])], allowKinks: true) {
+            $0[0].batchNormReLU(weight: nil, bias: nil, runningMean: nil, runningVariance: nil, training: true)
+        })
+        cases.append(Case("batchNormReLU eval with residual", covers: [.batchNormReLU],
+                          inputs: [normal([2, 3, 2, 3]), normal([3]), normal([3]), normal([2, 3, 2, 3])], allowKinks: true) {
+            $0[0].batchNormReLU(weight: $0[1], bias: $0[2], runningMean: runningMeanS, runningVariance: runningVarianceS, training: false,
+                                adding: $0[3])
+        })
         return cases
     }
 }

@@ -214,6 +214,21 @@ struct KernelWorkload<S: TensorScalar> {
         record("batchNorm no affine [2,3,40,37]", [big]) {
             big.batchNorm(weight: nil, bias: nil, runningMean: nil, runningVariance: nil, training: true)
         }
+        // Fused batch norm + residual + ReLU: inner sizes with a 16-lane tail, above the grain, and
+        // NaN / infinities in the residual (the input's would make whole channels NaN).
+        for (shape, seed) in [([3, 5, 7, 3], UInt64(60)), ([2, 3, 40, 37], UInt64(61))] {
+            let input = Self.tensor(shape, seed: seed, specials: false), residual = Self.tensor(shape, seed: seed + 10)
+            let g = Self.tensor([shape[1]], seed: seed + 20, specials: false), b = Self.tensor([shape[1]], seed: seed + 30, specials: false)
+            for training in [true, false] {
+                let mean = Tensor<S>(zeros: [shape[1]]), variance = Tensor<S>(ones: [shape[1]])
+                record("batchNormReLU \(shape) training=\(training)", [input, g, b]) {
+                    input.batchNormReLU(weight: g, bias: b, runningMean: mean, runningVariance: variance, training: training)
+                }
+                record("batchNormReLU + residual \(shape) training=\(training)", [input, g, b, residual]) {
+                    input.batchNormReLU(weight: g, bias: b, runningMean: mean, runningVariance: variance, training: training, adding: residual)
+                }
+            }
+        }
         let planes = Self.tensor([2, 3, 9, 11], seed: 34)
         record("maxPool2d 3 s2 p1", [planes]) { planes.maxPool2d(kernelSize: 3, stride: 2, padding: 1) }
         record("maxPool2d 2", [planes]) { planes.maxPool2d(kernelSize: 2) }

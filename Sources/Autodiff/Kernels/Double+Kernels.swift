@@ -116,6 +116,12 @@ extension Double: KernelScalar {
     @inline(__always) public static func kernelBatchNormBackward(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Double>, _ gy: UnsafePointer<Double>, _ mean: UnsafePointer<Double>, _ invstd: UnsafePointer<Double>, _ weight: UnsafePointer<Double>?, _ batchStats: Int32, _ gx: UnsafeMutablePointer<Double>?, _ gw: UnsafeMutablePointer<Double>?, _ gb: UnsafeMutablePointer<Double>?) {
         ck_batchnorm_backward_f64(n, c, inner, x, gy, mean, invstd, weight, batchStats, gx, gw, gb)
     }
+    @inline(__always) public static func kernelBatchNormReLUApply(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Double>, _ mean: UnsafePointer<Double>, _ invstd: UnsafePointer<Double>, _ weight: UnsafePointer<Double>?, _ bias: UnsafePointer<Double>?, _ residual: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>) {
+        ck_batchnorm_relu_apply_f64(n, c, inner, x, mean, invstd, weight, bias, residual, y)
+    }
+    @inline(__always) public static func kernelBatchNormReLUBackward(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Double>, _ residual: UnsafePointer<Double>?, _ gy: UnsafePointer<Double>, _ mean: UnsafePointer<Double>, _ invstd: UnsafePointer<Double>, _ weight: UnsafePointer<Double>?, _ bias: UnsafePointer<Double>?, _ batchStats: Int32, _ gx: UnsafeMutablePointer<Double>?, _ gw: UnsafeMutablePointer<Double>?, _ gb: UnsafeMutablePointer<Double>?, _ gresidual: UnsafeMutablePointer<Double>?) {
+        ck_batchnorm_relu_backward_f64(n, c, inner, x, residual, gy, mean, invstd, weight, bias, batchStats, gx, gw, gb, gresidual)
+    }
 
     // ---- Optimisers (optim.c)
     @inline(__always) public static func kernelSGDStep(_ n: Int, _ parameter: UnsafeMutablePointer<Double>, _ gradient: UnsafePointer<Double>, _ momentumBuffer: UnsafeMutablePointer<Double>?, _ hyper: UnsafePointer<ck_sgd_hyper>, _ firstStep: Int32) {

@@ -116,6 +116,12 @@ extension Float: KernelScalar {
     @inline(__always) public static func kernelBatchNormBackward(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ invstd: UnsafePointer<Float>, _ weight: UnsafePointer<Float>?, _ batchStats: Int32, _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>?, _ gb: UnsafeMutablePointer<Float>?) {
         ck_batchnorm_backward_f32(n, c, inner, x, gy, mean, invstd, weight, batchStats, gx, gw, gb)
     }
+    @inline(__always) public static func kernelBatchNormReLUApply(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ invstd: UnsafePointer<Float>, _ weight: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ residual: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>) {
+        ck_batchnorm_relu_apply_f32(n, c, inner, x, mean, invstd, weight, bias, residual, y)
+    }
+    @inline(__always) public static func kernelBatchNormReLUBackward(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Float>, _ residual: UnsafePointer<Float>?, _ gy: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ invstd: UnsafePointer<Float>, _ weight: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ batchStats: Int32, _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>?, _ gb: UnsafeMutablePointer<Float>?, _ gresidual: UnsafeMutablePointer<Float>?) {
+        ck_batchnorm_relu_backward_f32(n, c, inner, x, residual, gy, mean, invstd, weight, bias, batchStats, gx, gw, gb, gresidual)
+    }
 
     // ---- Optimisers (optim.c)
     @inline(__always) public static func kernelSGDStep(_ n: Int, _ parameter: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>, _ momentumBuffer: UnsafeMutablePointer<Float>?, _ hyper: UnsafePointer<ck_sgd_hyper>, _ firstStep: Int32) {

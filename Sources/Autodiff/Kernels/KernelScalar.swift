@@ -85,6 +85,10 @@ public protocol KernelScalar {
     static func kernelBatchNormApply(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Self>, _ mean: UnsafePointer<Self>, _ invstd: UnsafePointer<Self>, _ weight: UnsafePointer<Self>?, _ bias: UnsafePointer<Self>?, _ y: UnsafeMutablePointer<Self>)
     /// Input, weight and bias gradients (nil: not wanted).
     static func kernelBatchNormBackward(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, _ mean: UnsafePointer<Self>, _ invstd: UnsafePointer<Self>, _ weight: UnsafePointer<Self>?, _ batchStats: Int32, _ gx: UnsafeMutablePointer<Self>?, _ gw: UnsafeMutablePointer<Self>?, _ gb: UnsafeMutablePointer<Self>?)
+    /// Y = relu(batchNormApply(x) + residual), residual optional, in one pass.
+    static func kernelBatchNormReLUApply(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Self>, _ mean: UnsafePointer<Self>, _ invstd: UnsafePointer<Self>, _ weight: UnsafePointer<Self>?, _ bias: UnsafePointer<Self>?, _ residual: UnsafePointer<Self>?, _ y: UnsafeMutablePointer<Self>)
+    /// Its backward, the relu mask recomputed from the inputs; gresidual required with a residual.
+    static func kernelBatchNormReLUBackward(_ n: Int, _ c: Int, _ inner: Int, _ x: UnsafePointer<Self>, _ residual: UnsafePointer<Self>?, _ gy: UnsafePointer<Self>, _ mean: UnsafePointer<Self>, _ invstd: UnsafePointer<Self>, _ weight: UnsafePointer<Self>?, _ bias: UnsafePointer<Self>?, _ batchStats: Int32, _ gx: UnsafeMutablePointer<Self>?, _ gw: UnsafeMutablePointer<Self>?, _ gb: UnsafeMutablePointer<Self>?, _ gresidual: UnsafeMutablePointer<Self>?)
 
     // ---- Optimisers (optim.c)
     /// One fused SGD step (PyTorch's).

@@ -8,12 +8,14 @@ import CKernels
 public struct BatchNormGeometry: Equatable, Sendable {
     public let batch, channels, inner: Int
 
-    public init(input: [Int], weight: [Int]?, bias: [Int]?, runningMean: [Int]?, runningVariance: [Int]?, training: Bool) throws {
+    /// `op` names the op in the error (batchNorm, batchNormReLU).
+    public init(input: [Int], weight: [Int]?, bias: [Int]?, runningMean: [Int]?, runningVariance: [Int]?, training: Bool,
+                op: String = "batchNorm") throws {
         func describe(_ name: String, _ s: [Int]?) -> String { s.map { ", \(name) \(shapeString($0))" } ?? "" }
         let context = "input \(shapeString(input))" + describe("weight", weight) + describe("bias", bias)
             + describe("runningMean", runningMean) + describe("runningVariance", runningVariance)
             + ", training \(training)"
-        func fail(_ why: String) -> ShapeError { ShapeError("batchNorm", "\(why) (\(context))") }
+        func fail(_ why: String) -> ShapeError { ShapeError(op, "\(why) (\(context))") }
         guard input.count == 2 || input.count == 4 else { throw fail("input must be [N, C] or [N, C, H, W]") }
         let c = input[1]
         for (name, s) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVariance", runningVariance)] {
@@ -38,6 +40,7 @@ extension Tensor {
     /// training uses the batch mean and biased variance and updates runningMean/runningVariance in place
     /// (momentum 0.1 default, unbiased variance for the running value); eval uses the running statistics.
     /// weight/bias [C] optional (affine). Differentiable w.r.t. input, weight, bias.
+    /// `batchNormReLU` (BatchNormReLU.swift) is the same followed by ReLU, fused.
     public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?, training: Bool, momentum: Double = 0.1, epsilon: Double = 1e-5) -> Tensor {
         let x = self
         let geometry = validate {
@@ -45,10 +48,37 @@ extension Tensor {
                                   runningVariance: runningVariance?.shape, training: training)
         }
         let (n, c, inner) = (geometry.batch, geometry.channels, geometry.inner)
+        let (mean, invstd) = x.batchNormStatistics(geometry, runningMean: runningMean, runningVariance: runningVariance,
+                                                   training: training, momentum: momentum, epsilon: epsilon)
+        let out = Tensor(uninitializedShape: x.shape)
+        Scalar.kernelBatchNormApply(n, c, inner, x.data, mean.data, invstd.data, weight?.constPointer, bias?.constPointer, out.data)
+        var inputs = [x]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        return out.recorded(.batchNorm, inputs) { g in
+            let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
+            let gw = (weight?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
+            let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
+            let stats: Int32 = training ? 1 : 0
+            Scalar.kernelBatchNormBackward(n, c, inner, x.data, g.data, mean.data, invstd.data, weight?.constPointer, stats,
+                                           gx?.data, gw?.data, gb?.data)
+            var grads: [Tensor?] = [gx]
+            if weight != nil { grads.append(gw) }
+            if bias != nil { grads.append(gb) }
+            return grads
+        }
+    }
+
+    /// The mean and 1/sqrt(variance + epsilon) that normalise self, per channel: the batch's in
+    /// training (updating the running statistics in place, when given), else copies of the running
+    /// ones (a later training call updates those in place).
+    func batchNormStatistics(_ geometry: BatchNormGeometry, runningMean: Tensor?, runningVariance: Tensor?, training: Bool,
+                             momentum: Double, epsilon: Double) -> (mean: Tensor, invstd: Tensor) {
+        let (n, c, inner) = (geometry.batch, geometry.channels, geometry.inner)
         let mean = Tensor(uninitializedShape: [c]), invstd = Tensor(uninitializedShape: [c])
         if training {
             let variance = Tensor(uninitializedShape: [c])
-            Scalar.kernelBatchNormStats(n, c, inner, x.data, mean.data, variance.data)
+            Scalar.kernelBatchNormStats(n, c, inner, data, mean.data, variance.data)
             let m = Scalar(momentum), unbias = Scalar(n * inner) / Scalar(n * inner - 1)
             for i in 0..<c {
                 invstd.data[i] = 1 / (variance.data[i] + Scalar(epsilon)).squareRoot()
@@ -58,29 +88,14 @@ extension Tensor {
                 }
             }
         } else if let runningMean, let runningVariance {
-            // Copied: a later training call updates the running statistics in place.
             for i in 0..<c {
                 mean.data[i] = runningMean.data[i]
                 invstd.data[i] = 1 / (runningVariance.data[i] + Scalar(epsilon)).squareRoot()
             }
         }
-        let out = Tensor(uninitializedShape: x.shape)
-        func pointer(_ t: Tensor?) -> UnsafePointer<Scalar>? { t.map { UnsafePointer($0.data) } }
-        Scalar.kernelBatchNormApply(n, c, inner, x.data, mean.data, invstd.data, pointer(weight), pointer(bias), out.data)
-        var inputs = [x]
-        if let weight { inputs.append(weight) }
-        if let bias { inputs.append(bias) }
-        return out.recorded(.batchNorm, inputs) { g in
-            let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
-            let gw = (weight?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
-            let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
-            let stats: Int32 = training ? 1 : 0
-            Scalar.kernelBatchNormBackward(n, c, inner, x.data, g.data, mean.data, invstd.data, pointer(weight), stats,
-                                           gx.map { $0.data }, gw.map { $0.data }, gb.map { $0.data })
-            var grads: [Tensor?] = [gx]
-            if weight != nil { grads.append(gw) }
-            if bias != nil { grads.append(gb) }
-            return grads
-        }
+        return (mean, invstd)
     }
+
+    /// The data as a read-only pointer, for a kernel's optional arguments.
+    var constPointer: UnsafePointer<Scalar> { UnsafePointer(data) }
 }

@@ -94,6 +94,18 @@ void FN(ck_batchnorm_apply)(long n, long c, long inner, const T *x, const T *mea
 void FN(ck_batchnorm_backward)(long n, long c, long inner, const T *x, const T *gy,
                                const T *mean, const T *invstd, const T *weight,
                                int batch_stats, T *gx, T *gw, T *gb);
+/* Fused y = relu(batchnorm_apply(x) + residual), residual optional (NULL): one pass, bit for bit
+   the unfused ops' result (relu keeps NaN). */
+void FN(ck_batchnorm_relu_apply)(long n, long c, long inner, const T *x, const T *mean,
+                                 const T *invstd, const T *weight, const T *bias,
+                                 const T *residual, T *y);
+/* Its backward from the saved inputs (x, residual, the statistics and affine parameters):
+   the relu mask is recomputed, never stored. gresidual (the masked gy) is required with a
+   residual and NULL without; gx, gw, gb may be NULL; all are overwritten. */
+void FN(ck_batchnorm_relu_backward)(long n, long c, long inner, const T *x, const T *residual,
+                                    const T *gy, const T *mean, const T *invstd,
+                                    const T *weight, const T *bias, int batch_stats, T *gx,
+                                    T *gw, T *gb, T *gresidual);
 
 // ---- optimisers: fused parameter updates and gradient-norm clipping ---------------------------
 /* PyTorch SGD: d = g + wd p; with momentum, buf = first_step ? d : momentum buf +
