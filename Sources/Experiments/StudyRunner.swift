@@ -78,7 +78,7 @@ public enum StudyRunner {
                 settings.seed = seed
                 settings.methods = [cell.method]
                 settings.output = folder.path
-                let expected = fingerprint(settings, method: cell.method, train: train, test: test)
+                let expected = try fingerprint(settings, method: cell.method, train: train, test: test)
                 if resume, let data = FileManager.default.contents(atPath: file.path) {
                     let run: StudyRun
                     do {
@@ -109,10 +109,10 @@ public enum StudyRunner {
     /// The settings that decide a run's result, as its `RunResult.settings` records them: the
     /// experiment's fingerprint, the epochs, learning rate and image counts (the study's subsets).
     static func fingerprint(_ settings: ExperimentSettings, method: MethodName, train: AnyLabeledImageDataset,
-                            test: AnyLabeledImageDataset) -> [String: String] {
-        settings.fingerprint(for: method).entries.merging([
+                            test: AnyLabeledImageDataset) throws -> [String: String] {
+        try settings.fingerprint(for: method).entries.merging([
             "epochs": String(settings.epochs), "seed": String(settings.seed), "batch_size": String(settings.batchSize),
-            "schedule": settings.plan(resuming: []).trainerConfiguration(for: method.rawValue).scheduleDescription,
+            "schedule": try settings.plan(resuming: []).trainerConfiguration(for: method.rawValue).scheduleDescription,
             "training_images": String(train.count), "test_images": String(test.count),
         ]) { $1 }
     }
@@ -148,10 +148,10 @@ public enum StudyRunner {
         let noisyTrain = train.relabeled(noisy?.labels ?? train.labels)
         let source = FERDataSource(train: noisyTrain, test: test, imageSize: settings.imageSize, classBalanced: settings.classBalancedSampling)
         let model = try ModelFactory.build(cell.method, settings, classNames.count).model
-        var configuration = settings.plan(resuming: []).trainerConfiguration(for: cell.method.rawValue)
+        var configuration = try settings.plan(resuming: []).trainerConfiguration(for: cell.method.rawValue)
         configuration.checkpointURL = nil
         let trainer = Trainer(model: model, optimizer: try settings.makeOptimizer(parameters: model.parameters), data: source,
-                              configuration: configuration, fingerprint: RunFingerprint(fingerprint(settings, method: cell.method, train: train, test: test)),
+                              configuration: configuration, fingerprint: RunFingerprint(try fingerprint(settings, method: cell.method, train: train, test: test)),
                               progress: progress)
         trainer.noiseMatrix = noisy?.matrix.counts
         var fit: [TrainingFit] = []
