@@ -1,15 +1,200 @@
-// Keeps large freed blocks in the heap for reuse. glibc serves blocks above its mmap threshold
-// (at most 32 MB, dynamically) with a fresh mmap and unmaps them on free, so every new
-// activation tensor of a training step was first-touched page by page: the kernel zeroes and
-// maps each 4 KB page (measured on this machine, one thread, [64, 64, 56, 56] floats: batch-norm
-// forward+backward 96 ms of CPU -> 30 ms, x + y on 16M floats 35 ms -> 5 ms, conv3x3 forward
-// 175 -> 143 ms). A training loop allocates the same sizes every step, so the heap reuses them.
-// A host program that wants glibc's defaults back sets CK_KEEP_MALLOC_DEFAULTS=1.
-#include <malloc.h>
+// Tensor storage with a bounded cache of freed buffers (see ckernels.h, "tensor storage").
+//
+// A training step allocates the same buffer sizes every step. Served fresh, each large buffer is
+// a new mmap whose 4 KB pages the kernel zeroes and maps one fault at a time on first touch
+// (measured in Documentation/Performance.md: up to 3x the cost of a batch-norm pass). So a freed
+// buffer goes to a free list of its exact (64-byte rounded) size and the next request of that
+// size takes it back. The free lists are threaded through the free buffers themselves, so the
+// cache allocates nothing of its own. One mutex guards it: a tensor may be freed on another
+// thread (a loader's) than the one that made it.
+#include "ckernels.h"
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
-__attribute__((constructor)) static void ck_init_allocator(void) {
-    if (getenv("CK_KEEP_MALLOC_DEFAULTS")) return;
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);  // serve blocks up to 1 GB from the heap
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);  // and keep up to 1 GB of freed heap top mapped
+typedef struct free_block { struct free_block *next; } free_block;
+
+// Open addressing on the size. A network uses a few hundred distinct sizes; sizes beyond the
+// table's room are simply not cached.
+enum { BUCKETS = 4096, MAX_PROBES = 64 };
+typedef struct {
+    size_t bytes;  // 0: an unused slot
+    free_block *head;
+    size_t blocks;
+} bucket;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static bucket buckets[BUCKETS];
+static size_t live_bytes, peak_live_bytes, cached_bytes;
+static size_t cache_limit = (size_t)-1;  // resolved to the default on first use
+static unsigned long long reuse_count, fresh_count;
+static int poison_new_buffers;
+
+static size_t rounded_size(size_t bytes) {
+    if (bytes == 0) bytes = 1;
+    return (bytes + 63) / 64 * 64;
+}
+
+size_t ck_storage_default_cache_limit(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return (size_t)1 << 30;
+    return (size_t)pages * (size_t)page / 4;
+}
+
+// Callers hold cache_lock.
+static void resolve_limit(void) {
+    if (cache_limit == (size_t)-1) cache_limit = ck_storage_default_cache_limit();
+}
+
+static bucket *find_bucket(size_t bytes, int create) {
+    size_t start = (bytes / 64 * 0x9E3779B97F4A7C15ull) >> 20;
+    for (int probe = 0; probe < MAX_PROBES; probe++) {
+        bucket *b = &buckets[(start + (size_t)probe) % BUCKETS];
+        if (b->bytes == bytes) return b;
+        if (b->bytes == 0) {
+            if (!create) return NULL;
+            b->bytes = bytes;
+            return b;
+        }
+    }
+    return NULL;
+}
+
+void *ck_storage_acquire(size_t bytes) {
+    const size_t size = rounded_size(bytes);
+    void *buffer = NULL;
+    pthread_mutex_lock(&cache_lock);
+    bucket *b = find_bucket(size, 0);
+    if (b && b->head) {
+        free_block *block = b->head;
+        b->head = block->next;
+        b->blocks--;
+        cached_bytes -= size;
+        reuse_count++;
+        buffer = block;
+    } else {
+        fresh_count++;
+    }
+    live_bytes += size;
+    if (live_bytes > peak_live_bytes) peak_live_bytes = live_bytes;
+    const int poison = poison_new_buffers;
+    pthread_mutex_unlock(&cache_lock);
+
+    if (!buffer && posix_memalign(&buffer, 64, size) != 0) {
+        fprintf(stderr, "CKernels: out of memory allocating a tensor of %zu bytes\n", size);
+        abort();
+    }
+    // All-ones bytes are a NaN in float and in double: code that reads a buffer before writing
+    // it (or counts on fresh memory being zero) then shows NaN instead of passing by luck.
+    if (poison) memset(buffer, 0xFF, size);
+    return buffer;
+}
+
+void ck_storage_release(void *buffer, size_t bytes) {
+    if (!buffer) return;
+    const size_t size = rounded_size(bytes);
+    pthread_mutex_lock(&cache_lock);
+    resolve_limit();
+    live_bytes -= size;
+    bucket *b = cached_bytes + size <= cache_limit ? find_bucket(size, 1) : NULL;
+    if (b) {
+        free_block *block = buffer;
+        block->next = b->head;
+        b->head = block;
+        b->blocks++;
+        cached_bytes += size;
+        buffer = NULL;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    free(buffer);  // not cached: over the limit, or no room in the table
+}
+
+// Unlinks every cached buffer (callers hold cache_lock) and returns them as one list to free
+// outside the lock.
+static free_block *take_all_cached(void) {
+    free_block *all = NULL;
+    for (int i = 0; i < BUCKETS; i++) {
+        bucket *b = &buckets[i];
+        while (b->head) {
+            free_block *block = b->head;
+            b->head = block->next;
+            block->next = all;
+            all = block;
+        }
+        b->blocks = 0;
+    }
+    cached_bytes = 0;
+    return all;
+}
+
+static void free_list(free_block *list) {
+    while (list) {
+        free_block *next = list->next;
+        free(list);
+        list = next;
+    }
+}
+
+void ck_storage_cache_release(void) {
+    pthread_mutex_lock(&cache_lock);
+    free_block *all = take_all_cached();
+    pthread_mutex_unlock(&cache_lock);
+    free_list(all);
+}
+
+void ck_storage_cache_set_limit(size_t bytes) {
+    pthread_mutex_lock(&cache_lock);
+    cache_limit = bytes;
+    // Simplest honest way to respect a lowered limit at once: start the cache afresh.
+    free_block *all = cached_bytes > bytes ? take_all_cached() : NULL;
+    pthread_mutex_unlock(&cache_lock);
+    free_list(all);
+}
+
+ck_storage_statistics ck_storage_stats(void) {
+    pthread_mutex_lock(&cache_lock);
+    resolve_limit();
+    ck_storage_statistics s = {live_bytes, peak_live_bytes, cached_bytes, cache_limit, reuse_count, fresh_count};
+    pthread_mutex_unlock(&cache_lock);
+    return s;
+}
+
+size_t ck_storage_cached_blocks(size_t bytes) {
+    pthread_mutex_lock(&cache_lock);
+    bucket *b = find_bucket(rounded_size(bytes), 0);
+    size_t blocks = b ? b->blocks : 0;
+    pthread_mutex_unlock(&cache_lock);
+    return blocks;
+}
+
+void ck_storage_reset_peak(void) {
+    pthread_mutex_lock(&cache_lock);
+    peak_live_bytes = live_bytes;
+    pthread_mutex_unlock(&cache_lock);
+}
+
+// Declared in CKernelsTestSupport's header only: a switch for tests.
+int ck_storage_set_poisoning(int enabled) {
+    pthread_mutex_lock(&cache_lock);
+    const int previous = poison_new_buffers;
+    poison_new_buffers = enabled != 0;
+    pthread_mutex_unlock(&cache_lock);
+    return previous;
+}
+
+int ck_malloc_keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    // glibc serves blocks above its mmap threshold (dynamic, up to 32 MB) with a fresh mmap and
+    // unmaps them on free; raising it keeps such blocks (arrays, image batches) in the heap.
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return 1;
+#else
+    return 0;
+#endif
 }
