@@ -56,7 +56,7 @@ public enum ExperimentRunner {
                                                   build: @escaping ModelBuilder<Model>,
                                                   customMethods: [CustomMethod] = []) throws -> [MethodName: RunResult] {
         try ExperimentSettings.checkMethodNames(settings.methods, offered: customMethods.map(\.name))
-        if let threads = settings.threads { setKernelThreads(threads) }
+        configureKernels(threads: settings.threads)
         progress.message("Settings\n" + settings.summary)
         let resuming = try RunPreflight.checkRunFolders(settings)
         let loaded = try loadData(settings, dataOptions, progress: progress)
