@@ -7,6 +7,12 @@
 // size takes it back. The free lists are threaded through the free buffers themselves, so the
 // cache allocates nothing of its own. One mutex guards it: a tensor may be freed on another
 // thread (a loader's) than the one that made it.
+//
+// Exact sizes cannot be split or merged, and the mix of sizes changes within a step (backward
+// needs the large early-layer sizes while the small late-layer buffers sit idle). So that idle
+// buffers do not add to the footprint, a miss first frees cached buffers until live + cached
+// bytes stay within the most live bytes reached (since start or ck_storage_reset_peak): the cache
+// never makes the process hold more than its own high-water mark of tensor memory.
 #include "ckernels.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +37,7 @@ typedef struct {
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static bucket buckets[BUCKETS];
 static size_t live_bytes, peak_live_bytes, cached_bytes;
+static int evict_cursor;         // where the next eviction scan starts, so no size is favoured
 static size_t cache_limit = (size_t)-1;  // resolved to the default on first use
 static unsigned long long reuse_count, fresh_count;
 static int poison_new_buffers;
@@ -65,25 +72,50 @@ static bucket *find_bucket(size_t bytes, int create) {
     return NULL;
 }
 
+static free_block *pop(bucket *b) {
+    free_block *block = b->head;
+    b->head = block->next;
+    b->blocks--;
+    cached_bytes -= b->bytes;
+    return block;
+}
+
+// Unlinks cached buffers until live + cached <= peak live (callers hold cache_lock) and returns
+// them as one list to free outside the lock.
+static free_block *take_over_high_water(void) {
+    free_block *evicted = NULL;
+    for (int scanned = 0; scanned < BUCKETS && live_bytes + cached_bytes > peak_live_bytes; scanned++) {
+        bucket *b = &buckets[evict_cursor];
+        evict_cursor = (evict_cursor + 1) % BUCKETS;
+        while (b->head && live_bytes + cached_bytes > peak_live_bytes) {
+            free_block *block = pop(b);
+            block->next = evicted;
+            evicted = block;
+        }
+    }
+    return evicted;
+}
+
+static void free_list(free_block *list);
+
 void *ck_storage_acquire(size_t bytes) {
     const size_t size = rounded_size(bytes);
     void *buffer = NULL;
+    free_block *evicted = NULL;
     pthread_mutex_lock(&cache_lock);
     bucket *b = find_bucket(size, 0);
-    if (b && b->head) {
-        free_block *block = b->head;
-        b->head = block->next;
-        b->blocks--;
-        cached_bytes -= size;
-        reuse_count++;
-        buffer = block;
-    } else {
-        fresh_count++;
-    }
     live_bytes += size;
     if (live_bytes > peak_live_bytes) peak_live_bytes = live_bytes;
+    if (b && b->head) {
+        buffer = pop(b);
+        reuse_count++;
+    } else {
+        fresh_count++;
+        evicted = take_over_high_water();
+    }
     const int poison = poison_new_buffers;
     pthread_mutex_unlock(&cache_lock);
+    free_list(evicted);  // before allocating, so the system can serve the request from them
 
     if (!buffer && posix_memalign(&buffer, 64, size) != 0) {
         fprintf(stderr, "CKernels: out of memory allocating a tensor of %zu bytes\n", size);

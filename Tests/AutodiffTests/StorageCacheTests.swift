@@ -104,3 +104,23 @@ import Testing
         #expect(bits(poisoned32) == bits(clean32), "\(testCase): Float32 results change when new buffers hold NaN")
     }
 }
+
+extension StorageCacheTests {
+    /// Idle buffers of one size do not add to the footprint when another size is needed: a miss
+    /// frees cached buffers until live + cached bytes are within the peak of live bytes.
+    @Test func aMissFreesIdleBuffersBeyondThePeak() {
+        StorageCache.release()
+        StorageCache.resetPeak()
+        let small = 1_000_064, large = 2_000_000
+        let buffers = (0..<4).map { _ in ck_storage_acquire(small)! }
+        for b in buffers { ck_storage_release(b, small) }
+        #expect(ck_storage_cached_blocks(small) == 4)
+        let peak = StorageCache.statistics.peakLiveBytes
+        let big = ck_storage_acquire(large)!  // a miss: two idle small buffers must go
+        let after = StorageCache.statistics
+        #expect(after.liveBytes + after.cachedBytes <= peak)
+        #expect(ck_storage_cached_blocks(small) == 2)
+        ck_storage_release(big, large)
+        StorageCache.release()
+    }
+}
