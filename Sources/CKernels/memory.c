@@ -18,12 +18,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
-typedef struct free_block { struct free_block *next; } free_block;
+typedef struct free_block {
+    struct free_block *next;
+    size_t bytes;
+} free_block;
+
+// Large buffers are mapped and unmapped directly rather than through malloc: glibc would keep a
+// freed heap block resident (only the heap's top is trimmed), so a buffer the cache gives back
+// would still count in the footprint. Page-aligned, so 64-byte aligned.
+enum { MAP_DIRECTLY_BYTES = 1 << 18 };
+
+static void *system_allocate(size_t bytes) {
+    if (bytes >= MAP_DIRECTLY_BYTES) {
+        void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+        return p == MAP_FAILED ? NULL : p;
+    }
+    void *p = NULL;
+    return posix_memalign(&p, 64, bytes) == 0 ? p : NULL;
+}
+
+static void system_free(void *buffer, size_t bytes) {
+    if (bytes >= MAP_DIRECTLY_BYTES) munmap(buffer, bytes);
+    else free(buffer);
+}
 
 // Open addressing on the size. A network uses a few hundred distinct sizes; sizes beyond the
 // table's room are simply not cached.
@@ -77,6 +100,7 @@ static free_block *pop(bucket *b) {
     b->head = block->next;
     b->blocks--;
     cached_bytes -= b->bytes;
+    block->bytes = b->bytes;
     return block;
 }
 
@@ -117,7 +141,7 @@ void *ck_storage_acquire(size_t bytes) {
     pthread_mutex_unlock(&cache_lock);
     free_list(evicted);  // before allocating, so the system can serve the request from them
 
-    if (!buffer && posix_memalign(&buffer, 64, size) != 0) {
+    if (!buffer && !(buffer = system_allocate(size))) {
         fprintf(stderr, "CKernels: out of memory allocating a tensor of %zu bytes\n", size);
         abort();
     }
@@ -143,7 +167,7 @@ void ck_storage_release(void *buffer, size_t bytes) {
         buffer = NULL;
     }
     pthread_mutex_unlock(&cache_lock);
-    free(buffer);  // not cached: over the limit, or no room in the table
+    if (buffer) system_free(buffer, size);  // not cached: over the limit, or no room in the table
 }
 
 // Unlinks every cached buffer (callers hold cache_lock) and returns them as one list to free
@@ -153,21 +177,18 @@ static free_block *take_all_cached(void) {
     for (int i = 0; i < BUCKETS; i++) {
         bucket *b = &buckets[i];
         while (b->head) {
-            free_block *block = b->head;
-            b->head = block->next;
+            free_block *block = pop(b);
             block->next = all;
             all = block;
         }
-        b->blocks = 0;
     }
-    cached_bytes = 0;
     return all;
 }
 
 static void free_list(free_block *list) {
     while (list) {
         free_block *next = list->next;
-        free(list);
+        system_free(list, list->bytes);
         list = next;
     }
 }
