@@ -105,16 +105,21 @@ static free_block *pop(bucket *b) {
 }
 
 // Unlinks cached buffers until live + cached <= peak live (callers hold cache_lock) and returns
-// them as one list to free outside the lock.
-static free_block *take_over_high_water(void) {
+// them as one list to free outside the lock. Only mapped buffers are taken (a small one freed to
+// malloc stays resident anyway), those no larger than the request first, so that a large buffer
+// the step will want again is not given up for a small request.
+static free_block *take_over_high_water(size_t request) {
     free_block *evicted = NULL;
-    for (int scanned = 0; scanned < BUCKETS && live_bytes + cached_bytes > peak_live_bytes; scanned++) {
-        bucket *b = &buckets[evict_cursor];
-        evict_cursor = (evict_cursor + 1) % BUCKETS;
-        while (b->head && live_bytes + cached_bytes > peak_live_bytes) {
-            free_block *block = pop(b);
-            block->next = evicted;
-            evicted = block;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int scanned = 0; scanned < BUCKETS && live_bytes + cached_bytes > peak_live_bytes; scanned++) {
+            bucket *b = &buckets[evict_cursor];
+            evict_cursor = (evict_cursor + 1) % BUCKETS;
+            if (b->bytes < MAP_DIRECTLY_BYTES || (pass == 0) != (b->bytes <= request)) continue;
+            while (b->head && live_bytes + cached_bytes > peak_live_bytes) {
+                free_block *block = pop(b);
+                block->next = evicted;
+                evicted = block;
+            }
         }
     }
     return evicted;
@@ -135,7 +140,7 @@ void *ck_storage_acquire(size_t bytes) {
         reuse_count++;
     } else {
         fresh_count++;
-        evicted = take_over_high_water();
+        evicted = take_over_high_water(size);
     }
     const int poison = poison_new_buffers;
     pthread_mutex_unlock(&cache_lock);
