@@ -7,15 +7,22 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var threads: Int?
     /// Most bytes of freed tensor storage kept for reuse (`StorageCache`).
     public var storageCacheLimitBytes: Int
+    /// Whether a request the storage cache cannot serve first frees idle cached buffers, so that
+    /// live + cached tensor bytes never exceed the peak of live bytes: the smallest footprint
+    /// (ResNet18 b64: 0.73x PyTorch's peak RSS), at the price of mapping some buffers afresh each
+    /// step (about 12 % of a step there, Documentation/Performance.md). false keeps every freed
+    /// buffer up to `storageCacheLimitBytes` (0.95x PyTorch's, about 1 % slower than no cache).
+    public var storageCacheWithinLivePeak: Bool
     /// glibc only: keep large freed blocks (arrays, image batches) in the heap instead of
     /// returning them to the system, so they are not page-faulted in again. Once applied it stays
     /// for the life of the process. Ignored on macOS and other C libraries.
     public var mallocKeepsFreedMemory: Bool
 
     public init(threads: Int? = nil, storageCacheLimitBytes: Int = StorageCache.defaultLimitBytes,
-                mallocKeepsFreedMemory: Bool = false) {
+                storageCacheWithinLivePeak: Bool = true, mallocKeepsFreedMemory: Bool = false) {
         self.threads = threads
         self.storageCacheLimitBytes = storageCacheLimitBytes
+        self.storageCacheWithinLivePeak = storageCacheWithinLivePeak
         self.mallocKeepsFreedMemory = mallocKeepsFreedMemory
     }
 }
@@ -31,7 +38,8 @@ extension Kernels {
                      "Kernels.configure: storageCacheLimitBytes \(configuration.storageCacheLimitBytes) must not be negative")
         var c = ck_runtime_config(threads: Int32(configuration.threads ?? 0),
                                   storage_cache_limit: configuration.storageCacheLimitBytes,
-                                  malloc_keep_freed_memory: configuration.mallocKeepsFreedMemory ? 1 : 0)
+                                  malloc_keep_freed_memory: configuration.mallocKeepsFreedMemory ? 1 : 0,
+                                  storage_cache_within_peak: configuration.storageCacheWithinLivePeak ? 1 : 0)
         ck_configure(&c)
     }
 
@@ -47,6 +55,7 @@ extension Kernels {
         var c = ck_runtime_config()
         guard ck_configuration(&c) != 0 else { return nil }
         return RuntimeConfiguration(threads: Int(c.threads), storageCacheLimitBytes: c.storage_cache_limit,
+                                    storageCacheWithinLivePeak: c.storage_cache_within_peak != 0,
                                     mallocKeepsFreedMemory: c.malloc_keep_freed_memory != 0)
     }
 }

@@ -16,6 +16,8 @@ void ck_configure(const ck_runtime_config *config) {
     // ck_set_num_threads made in between).
     ck_set_num_threads(wanted.threads);
     ck_storage_cache_set_limit(wanted.storage_cache_limit);
+    wanted.storage_cache_within_peak = wanted.storage_cache_within_peak != 0;
+    ck_storage_cache_bound_by_peak(wanted.storage_cache_within_peak);
     // One-way: glibc's dynamic threshold cannot be given back once a value is set. Records
     // whether it is in effect (never on macOS).
     const int already = configured && applied.malloc_keep_freed_memory;

@@ -64,6 +64,7 @@ static int evict_cursor;         // where the next eviction scan starts, so no s
 static size_t cache_limit = (size_t)-1;  // resolved to the default on first use
 static unsigned long long reuse_count, fresh_count;
 static int poison_new_buffers;
+static int bound_by_peak = 1;
 
 static size_t rounded_size(size_t bytes) {
     if (bytes == 0) bytes = 1;
@@ -140,7 +141,7 @@ void *ck_storage_acquire(size_t bytes) {
         reuse_count++;
     } else {
         fresh_count++;
-        evicted = take_over_high_water(size);
+        if (bound_by_peak) evicted = take_over_high_water(size);
     }
     const int poison = poison_new_buffers;
     pthread_mutex_unlock(&cache_lock);
@@ -228,6 +229,12 @@ size_t ck_storage_cached_blocks(size_t bytes) {
     size_t blocks = b ? b->blocks : 0;
     pthread_mutex_unlock(&cache_lock);
     return blocks;
+}
+
+void ck_storage_cache_bound_by_peak(int enabled) {
+    pthread_mutex_lock(&cache_lock);
+    bound_by_peak = enabled != 0;
+    pthread_mutex_unlock(&cache_lock);
 }
 
 void ck_storage_reset_peak(void) {

@@ -123,4 +123,21 @@ extension StorageCacheTests {
         ck_storage_release(big, large)
         StorageCache.release()
     }
+
+    /// Configured off, the cache keeps every freed buffer up to its limit.
+    @Test func theBoundCanBeTurnedOff() {
+        let saved = Kernels.configuration
+        defer { Kernels.configure(saved ?? RuntimeConfiguration()) }
+        Kernels.configure(RuntimeConfiguration(storageCacheWithinLivePeak: false))
+        #expect(Kernels.configuration?.storageCacheWithinLivePeak == false)
+        StorageCache.release()
+        StorageCache.resetPeak()
+        let small = 1_000_064, large = 2_000_000
+        let buffers = (0..<4).map { _ in ck_storage_acquire(small)! }
+        for b in buffers { ck_storage_release(b, small) }
+        let big = ck_storage_acquire(large)!
+        #expect(ck_storage_cached_blocks(small) == 4)
+        ck_storage_release(big, large)
+        StorageCache.release()
+    }
 }

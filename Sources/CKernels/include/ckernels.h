@@ -28,6 +28,7 @@ typedef struct {
     int threads;                  // our loops and OpenBLAS; 0: ck_default_threads()
     size_t storage_cache_limit;   // bytes of freed tensor storage kept for reuse
     int malloc_keep_freed_memory; // 1: glibc keeps large freed blocks in its heap (one-way; no-op elsewhere)
+    int storage_cache_within_peak; // 1: a cache miss frees idle buffers to keep live + cached <= peak live
 } ck_runtime_config;
 /// Applies `config` (idempotent: the same config twice changes nothing the second time).
 void ck_configure(const ck_runtime_config *config);
@@ -38,7 +39,7 @@ int ck_configuration(ck_runtime_config *out);
 // 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size
 // and handed to the next request of that size, up to a limit of cached bytes; beyond it, it is
 // freed. A request the cache cannot serve first frees cached buffers until live + cached bytes
-// are within peak_live_bytes. Thread-safe. Contents of an acquired buffer are undefined (never
+// are within peak_live_bytes (unless turned off: ck_storage_cache_bound_by_peak). Thread-safe. Contents of an acquired buffer are undefined (never
 // assume zeros).
 typedef struct {
     size_t live_bytes;        // acquired and not released
@@ -62,6 +63,10 @@ ck_storage_statistics ck_storage_stats(void);
 /// Cached buffers of the size a request of `bytes` gets.
 size_t ck_storage_cached_blocks(size_t bytes);
 void ck_storage_reset_peak(void);
+/// 1 (the default): a request the cache cannot serve first frees idle cached buffers until live +
+/// cached bytes are within peak_live_bytes (smallest footprint, some buffers mapped afresh each
+/// step). 0: keep every freed buffer up to the limit (fewer page faults, more memory).
+void ck_storage_cache_bound_by_peak(int enabled);
 /// glibc only: keep large freed blocks in the heap (raises the mmap and trim thresholds to
 /// 1 GB). Returns 1 if applied, 0 where it does not apply (another C library, macOS).
 int ck_malloc_keep_freed_memory(void);
