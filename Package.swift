@@ -71,19 +71,19 @@ let package = Package(
         .executableTarget(name: "Example-Tables", dependencies: ["Experiments"], path: "Examples/Tables"),
         .executableTarget(
             name: "Example-Export",
-            dependencies: ["Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Autodiff", "Inference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Export"
         ),
         .executableTarget(
             name: "Example-Predict",
-            dependencies: ["Inference", "FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Autodiff", "Inference", "FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Predict"
         ),
         .executableTarget(name: "Example-Audit", dependencies: ["Experiments", "Inference"], path: "Examples/Audit"),
         .executableTarget(name: "Example-Tutorial", dependencies: ["Autodiff", "Layers", "LRN", "Training", "Experiments"], path: "Examples/Tutorial"),
         .executableTarget(
             name: "Example-Faces",
-            dependencies: ["FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Autodiff", "FaceDetection", "FERData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Faces"
         ),
         .executableTarget(

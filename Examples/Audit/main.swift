@@ -52,7 +52,7 @@ struct ExampleAudit: ParsableCommand {
         let overwrite = options.overwrite
         if !overwrite { for url in [csvURL, summaryURL, sheetBase.appendingPathExtension("png"), sheetBase.appendingPathExtension("svg")] where FileManager.default.fileExists(atPath: url.path) { throw InferenceError.wouldOverwrite(path: url.path) } }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        if let threads = settings.threads { setKernelThreads(threads) }
+        configureKernels(threads: settings.threads)
         let progress = ProgressDisplay()
         progress.message("Settings\n" + settings.summary + "\nfolds:      \(folds)")
 

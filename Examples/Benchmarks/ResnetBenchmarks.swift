@@ -38,6 +38,7 @@ func resnetBenchmarks() -> [String: Double] {
     let backwardTime = median(Array(phases.backward.dropFirst()))
     let updateTime = median(Array(phases.update.dropFirst()))
     let trainRSS = peakRSSMegabytes()
+    let storage = StorageCache.statistics
     let cores = ProcessInfo.processInfo.activeProcessorCount
     print(String(format: "  train step (fwd+bwd+SGD momentum): %.3f s/step median = %.1f images/s  (steps: %@; last loss %.4f)",
                  train.median, Double(batch) / train.median, train.all.map { String(format: "%.2f", $0) }.joined(separator: ", "), lastLoss))
@@ -57,6 +58,8 @@ func resnetBenchmarks() -> [String: Double] {
                  inference.cpu, inference.cpu / inference.median, cores, cores, Double(batch) * Double(cores) / inference.cpu))
     let peak = peakRSSMegabytes()
     print(String(format: "  peak RSS: %.0f MB (after training steps: %.0f MB)", peak, trainRSS))
+    print(String(format: "  tensor storage during training: peak live %.0f MB, cached %.0f MB; %d buffers reused, %d fresh",
+                 Double(storage.peakLiveBytes) / 1e6, Double(storage.cachedBytes) / 1e6, storage.reused, storage.fresh))
 
     return [
         "parameters": Double(model.parameterCount),
@@ -71,5 +74,6 @@ func resnetBenchmarks() -> [String: Double] {
         "inference_cpu_seconds": inference.cpu,
         "inference_images_per_second": Double(batch) / inference.median,
         "peak_rss_mb": peak,
+        "train_peak_tensor_mb": Double(storage.peakLiveBytes) / 1e6,
     ]
 }

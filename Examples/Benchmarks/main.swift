@@ -23,6 +23,7 @@ if arguments.contains("--help") {
     print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json]")
     exit(0)
 }
+Kernels.configure()  // every thread for OpenBLAS too; KernelBenchmarks may narrow it (BENCH_THREADS)
 let selected = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
 var results: [String: [String: Double]] = [:]
 let isaCap = ProcessInfo.processInfo.environment["LRN_MAX_ISA"].map { " (LRN_MAX_ISA=\($0))" } ?? ""

@@ -1,3 +1,4 @@
+import Autodiff
 import ArgumentParser
 import Foundation
 import Inference
@@ -27,6 +28,7 @@ struct ExampleExport: ParsableCommand {
     var overwrite = false
 
     mutating func run() throws {
+        Kernels.configure()  // threads for OpenBLAS too, and the storage cache's limit
         let start = Date()
         let (url, metadata) = try RunExport.export(run: URL(fileURLWithPath: runFolder), to: output.map { URL(fileURLWithPath: $0) }, overwrite: overwrite)
         let seconds = Date().timeIntervalSince(start)

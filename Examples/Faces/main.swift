@@ -1,3 +1,4 @@
+import Autodiff
 import ArgumentParser
 import FERData
 import FaceDetection
@@ -44,6 +45,7 @@ struct ExampleFaces: ParsableCommand {
     var benchmark: Int?
 
     func run() throws {
+        Kernels.configure()  // threads for OpenBLAS too, and the storage cache's limit
         let options = try Self.options(minFaceSize: minFaceSize, thresholds: thresholds)
         guard (1...4096).contains(cropSize) else {
             throw ValidationError("--crop-size \(cropSize): expected 1...4096 pixels")

@@ -1,3 +1,4 @@
+import Autodiff
 import ArgumentParser
 import FaceDetection
 import FERData
@@ -83,6 +84,7 @@ struct ExamplePredict: ParsableCommand {
     }
 
     mutating func run() throws {
+        Kernels.configure()  // threads for OpenBLAS too, and the storage cache's limit
         if detectFaces { return try runOnFaces() }
         let outputFolder = output.map { URL(fileURLWithPath: $0) }
         let csvURL = outputFolder?.appendingPathComponent("predictions.csv")

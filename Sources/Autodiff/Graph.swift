@@ -39,11 +39,14 @@ public enum Graph {
         validate { try checkBackward(from: output, seed: seed) }
         let start = seed ?? Tensor<S>(ones: output.shape)
 
-        let order = topologicalOrder(from: output)
+        // Consumed from the end (reverse topological order) so that the list does not keep a
+        // processed tensor alive: once its node has run and every user of it has run before,
+        // nothing but the caller holds its storage, and it is freed mid-backward.
+        var pending = topologicalOrder(from: output)
         var grads: [ObjectIdentifier: Tensor<S>] = [ObjectIdentifier(output): start]
         var results: [ObjectIdentifier: (tensor: Tensor<S>, gradient: Tensor<S>)] = [:]
         withoutRecording {
-            for tensor in order.reversed() {
+            while let tensor = pending.popLast() {
                 let id = ObjectIdentifier(tensor)
                 guard let g = grads[id] else { continue }
                 if tensor.requiresGrad || keep.contains(id) { results[id] = (tensor, g) }

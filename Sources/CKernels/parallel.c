@@ -2,6 +2,7 @@
 // called directly, so the package manifest needs no unsafe flags. Loops are hand-partitioned.
 #include "ckernels.h"
 #include <cblas.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,14 +14,21 @@ extern int omp_get_max_threads(void);
 extern int omp_in_parallel(void);
 extern void omp_set_num_threads(int n);
 
-// The OpenMP build of OpenBLAS starts with a single thread under libomp: give it ours.
-__attribute__((constructor)) static void ck_init_threads(void) {
-    openblas_set_num_threads(omp_get_max_threads());
+// What OpenMP offered before any ck_set_num_threads, read once.
+static int initial_threads;
+static pthread_once_t initial_threads_once = PTHREAD_ONCE_INIT;
+static void read_initial_threads(void) { initial_threads = omp_get_max_threads(); }
+
+int ck_default_threads(void) {
+    pthread_once(&initial_threads_once, read_initial_threads);
+    return initial_threads;
 }
 
 int ck_max_threads(void) { return omp_get_max_threads(); }
 
+// The OpenMP build of OpenBLAS starts with a single thread under libomp: ck_configure gives it ours.
 void ck_set_num_threads(int n) {
+    pthread_once(&initial_threads_once, read_initial_threads);
     if (n < 1) n = 1;
     omp_set_num_threads(n);
     openblas_set_num_threads(n);

@@ -60,7 +60,7 @@ public enum ExperimentRunner {
         let group = try DistributedLaunch.processGroup()
         if group.size > 1 { return runDataParallel(settings, data: dataOptions, progress: progress, build: build, customMethods: customMethods, group: group) }
         try ExperimentSettings.checkMethodNames(settings.methods, offered: customMethods.map(\.name))
-        if let threads = settings.threads { setKernelThreads(threads) }
+        configureKernels(threads: settings.threads)
         progress.message("Settings\n" + settings.summary)
         let resuming = try RunPreflight.checkRunFolders(settings)
         let loaded = try loadData(settings, dataOptions, progress: progress)

@@ -77,7 +77,7 @@ public struct PaperTableRun {
         let planned = plannedCells
         // Everything that can be checked before the first cell trains: the flags, the output
         // folders and the runs in them, and every data set (read once, reused by its cells).
-        if let threads = options.threads { setKernelThreads(threads) }
+        configureKernels(threads: options.threads)
         try RunPreflight.checkOutputFolder(output)
         if !options.resume && !options.overwrite {
             for t in tables where FileManager.default.fileExists(atPath: output + "/table\(t).csv") {

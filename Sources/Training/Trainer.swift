@@ -92,6 +92,7 @@ public final class Trainer<Model: TrainableModel> {
         self.fingerprint = fingerprint
         self.progress = progress
         lastConfusion = ConfusionMatrix(classNames: data.classNames)
+        Kernels.configureIfNeeded()  // the program's own configuration, if it applied one, stays
     }
 
     /// The fingerprint the checkpoint records: the caller's settings plus the model's own

@@ -15,7 +15,61 @@ typedef void (*ck_range_fn)(void *context, long begin, long end);
 /// n < grain or when called from inside another parallel region.
 void ck_parallel_for(long n, long grain, ck_range_fn fn, void *context);
 int ck_max_threads(void);
+/// Sets the threads of our loops and of OpenBLAS (n < 1 means 1).
 void ck_set_num_threads(int n);
+/// The threads OpenMP offered before anything changed them (OMP_NUM_THREADS, else the cores).
+int ck_default_threads(void);
+
+// ---- process-wide configuration (configure.c) --------------------------------------------------
+// Nothing is changed at load: a program applies its settings once with ck_configure (Swift:
+// Kernels.configure). Until then OpenBLAS runs on one thread under libomp and glibc's malloc
+// keeps its defaults.
+typedef struct {
+    int threads;                  // our loops and OpenBLAS; 0: ck_default_threads()
+    size_t storage_cache_limit;   // bytes of freed tensor storage kept for reuse
+    int malloc_keep_freed_memory; // 1: glibc keeps large freed blocks in its heap (one-way; no-op elsewhere)
+    int storage_cache_within_peak; // 1: a cache miss frees idle buffers to keep live + cached <= peak live
+} ck_runtime_config;
+/// Applies `config` (idempotent: the same config twice changes nothing the second time).
+void ck_configure(const ck_runtime_config *config);
+/// Copies the applied configuration into `out` and returns 1, or returns 0 if none was applied.
+int ck_configuration(ck_runtime_config *out);
+
+// ---- tensor storage (memory.c) ---------------------------------------------------------------
+// 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size
+// and handed to the next request of that size, up to a limit of cached bytes; beyond it, it is
+// freed. A request the cache cannot serve first frees cached buffers until live + cached bytes
+// are within peak_live_bytes (unless turned off: ck_storage_cache_bound_by_peak). Thread-safe. Contents of an acquired buffer are undefined (never
+// assume zeros).
+typedef struct {
+    size_t live_bytes;        // acquired and not released
+    size_t peak_live_bytes;   // highest live_bytes since start or ck_storage_reset_peak; also
+                              // the bound on live + cached bytes
+    size_t cached_bytes;      // released, kept for reuse
+    size_t cache_limit_bytes;
+    unsigned long long reused, fresh;  // acquisitions served from the cache / from malloc
+} ck_storage_statistics;
+/// A buffer of at least `bytes` (aborts with a message if memory is exhausted).
+void *ck_storage_acquire(size_t bytes);
+/// Gives back a buffer from ck_storage_acquire with the same `bytes`.
+void ck_storage_release(void *buffer, size_t bytes);
+/// Frees every cached buffer.
+void ck_storage_cache_release(void);
+/// Sets the most bytes the cache keeps; the cache is emptied if it holds more.
+void ck_storage_cache_set_limit(size_t bytes);
+/// A quarter of physical memory: the limit until one is set.
+size_t ck_storage_default_cache_limit(void);
+ck_storage_statistics ck_storage_stats(void);
+/// Cached buffers of the size a request of `bytes` gets.
+size_t ck_storage_cached_blocks(size_t bytes);
+void ck_storage_reset_peak(void);
+/// 1 (the default): a request the cache cannot serve first frees idle cached buffers until live +
+/// cached bytes are within peak_live_bytes (smallest footprint, some buffers mapped afresh each
+/// step). 0: keep every freed buffer up to the limit (fewer page faults, more memory).
+void ck_storage_cache_bound_by_peak(int enabled);
+/// glibc only: keep large freed blocks in the heap (raises the mmap and trim thresholds to
+/// 1 GB). Returns 1 if applied, 0 where it does not apply (another C library, macOS).
+int ck_malloc_keep_freed_memory(void);
 
 // ---- instruction sets ------------------------------------------------------------------------
 // Hot kernels exist for baseline x86-64 (generic), AVX2+FMA and AVX-512 (F, BW, DQ, VL); one is

@@ -16,4 +16,9 @@ int ck_testing_use_isa(int isa);
 /// NULL or "" (no cap), -1 for anything else (the process then stops at load with a message).
 int ck_isa_parse_cap(const char *value);
 
+/// Defined in CKernels (memory.c): while enabled, every tensor buffer handed out (fresh or reused)
+/// is filled with NaN first, so a kernel that reads before writing shows it. Returns the previous
+/// setting. Thread-safe.
+int ck_storage_set_poisoning(int enabled);
+
 #endif

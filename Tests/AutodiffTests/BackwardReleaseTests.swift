@@ -1,0 +1,80 @@
+@testable import Autodiff
+import Testing
+
+/// Backward frees what it no longer needs while it runs, not when it returns: a node's saved
+/// tensors once its own backward has run, an activation once every op that used it is done.
+@Suite struct BackwardReleaseTests {
+    /// Watches tensors from inside a backward closure.
+    final class Watch: @unchecked Sendable {
+        weak var lateActivation: TensorStorage<Double>?
+        weak var lateGradientInput: Tensor<Double>?
+        var lateActivationAliveAtProbe: Bool?
+        var liveBytesAtProbe = 0
+    }
+
+    /// x → early → probe (identity whose backward looks around) → late = exp(probe) → Σ late².
+    /// By the time the probe's backward runs, `late` and its node have run and nobody else holds
+    /// them, so they must be gone.
+    private static func buildLoss(_ x: Tensor<Double>, _ watch: Watch) -> Tensor<Double> {
+        let early = x * 2
+        let probe = early.copy().recorded(.mul, [early]) { g in
+            watch.lateActivationAliveAtProbe = watch.lateActivation != nil
+            watch.liveBytesAtProbe = StorageCache.statistics.liveBytes
+            return [g]
+        }
+        let late = probe.exp()  // exp saves its output for backward
+        watch.lateActivation = late.storage
+        let squared = late * late
+        watch.lateGradientInput = squared
+        return squared.sum()
+    }
+
+    @Test func activationsAreFreedDuringBackward() {
+        let watch = Watch()
+        let x = Tensor<Double>(shape: [4096], scalars: (0..<4096).map { Double($0) / 4096 }, requiresGrad: true)
+        let loss = Self.buildLoss(x, watch)
+        #expect(watch.lateActivation != nil)  // alive until backward: the graph holds it
+        loss.backward()
+        #expect(watch.lateActivationAliveAtProbe == false, "exp's output outlived its last use in backward")
+        #expect(watch.lateGradientInput == nil)
+        // The gradient is unchanged by the freeing: d/dx Σ exp(2x)² = 4 exp(4x).
+        let expected = x.scalars.map { 4 * Foundation.exp(4 * $0) }
+        #expect(zip(x.grad!.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-12 * abs($1) })
+    }
+
+    @Test func retainGraphKeepsActivations() {
+        let watch = Watch()
+        let x = Tensor<Double>(shape: [16], scalars: Array(repeating: 0.5, count: 16), requiresGrad: true)
+        let loss = Self.buildLoss(x, watch)
+        loss.backward(retainGraph: true)
+        #expect(watch.lateActivationAliveAtProbe == true)
+        loss.backward()  // the retained graph still works, and is freed this time
+        #expect(watch.lateActivation == nil)
+    }
+
+    /// Live tensor bytes fall during a chain's backward instead of growing until it returns.
+    @Test func liveBytesFallDuringBackward() {
+        let x = Tensor<Double>(shape: [1 << 16], scalars: Array(repeating: 0.01, count: 1 << 16), requiresGrad: true)
+        let watch = Watch()
+        var before = 0
+        let loss: Tensor<Double> = {
+            // A chain of 16 activations of 512 KB each above the probe.
+            let early = x * 2
+            let probe = early.copy().recorded(.mul, [early]) { g in
+                watch.liveBytesAtProbe = StorageCache.statistics.liveBytes
+                return [g]
+            }
+            var h = probe
+            for _ in 0..<16 { h = (h * 1.01).tanh() }
+            return h.sum()
+        }()
+        before = StorageCache.statistics.liveBytes
+        loss.backward()
+        let chainBytes = 16 * 2 * (1 << 16) * 8
+        // At the probe at most a few activations and gradients are left of the chain's 32.
+        #expect(watch.liveBytesAtProbe < before - chainBytes / 2,
+                "live \(watch.liveBytesAtProbe) bytes at the probe, \(before) before backward")
+    }
+}
+
+import Foundation
