@@ -19,11 +19,16 @@ if let flag = arguments.firstIndex(of: "--output"), flag + 1 < arguments.count {
     outputPath = arguments[flag + 1]
     arguments.removeSubrange(flag...(flag + 1))
 }
+// --storage-cache-unbounded: keep every freed buffer (RuntimeConfiguration.storageCacheWithinLivePeak
+// false), to measure the speed/footprint trade-off of Documentation/Performance.md's memory section.
+let unboundedCache = arguments.contains("--storage-cache-unbounded")
+arguments.removeAll { $0 == "--storage-cache-unbounded" }
 if arguments.contains("--help") {
-    print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json]")
+    print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json] [--storage-cache-unbounded]")
     exit(0)
 }
-Kernels.configure()  // every thread for OpenBLAS too; KernelBenchmarks may narrow it (BENCH_THREADS)
+// Every thread for OpenBLAS too; KernelBenchmarks may narrow it (BENCH_THREADS).
+Kernels.configure(RuntimeConfiguration(storageCacheWithinLivePeak: !unboundedCache))
 let selected = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
 var results: [String: [String: Double]] = [:]
 let isaCap = ProcessInfo.processInfo.environment["LRN_MAX_ISA"].map { " (LRN_MAX_ISA=\($0))" } ?? ""

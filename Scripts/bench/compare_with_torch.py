@@ -7,10 +7,13 @@ the ratios against PyTorch's best layout (> 1 means we are faster).
     swift build -c release --product Benchmarks
     python Scripts/bench/compare_with_torch.py resnet18 [rounds] [--unset-blas-vars]
     python Scripts/bench/compare_with_torch.py small    [rounds] [--unset-blas-vars]
+    python Scripts/bench/compare_with_torch.py resnet18 [rounds] --with-unbounded-cache
 
 Run it with a Python that has torch (e.g. `python3 -m venv .venv-torch &&
 .venv-torch/bin/pip install torch`). --unset-blas-vars runs ours with OPENBLAS_CORETYPE and
-OPENBLAS_L2_SIZE removed (see Documentation/Performance.md).
+OPENBLAS_L2_SIZE removed (see Documentation/Performance.md). --with-unbounded-cache adds a fourth
+column, ours with `Benchmarks --storage-cache-unbounded` (the storage cache keeps every freed
+buffer instead of staying within the live peak: Performance.md's memory section).
 """
 import json
 import os
@@ -46,7 +49,10 @@ def main():
     if "--unset-blas-vars" in sys.argv:
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
-    rows = {"torch-nchw": [], "torch-channels-last": [], "ours": []}
+    variants = {"ours": []}
+    if "--with-unbounded-cache" in sys.argv:
+        variants["ours-unbounded-cache"] = ["--storage-cache-unbounded"]
+    rows = {"torch-nchw": [], "torch-channels-last": [], **{who: [] for who in variants}}
     for round_index in range(rounds):
         for layout in ("nchw", "channels-last"):
             output, rss = run([sys.executable, os.path.join(HERE, "torch_workloads.py"), workload, layout])
@@ -54,14 +60,15 @@ def main():
             row.update(who=f"torch-{layout}", round=round_index, peak_rss_mb=rss)
             rows[row["who"]].append(row)
             print(json.dumps(row), flush=True)
-        with tempfile.NamedTemporaryFile(suffix=".json") as results:
-            output, rss = run([OURS, GROUP[workload], "--output", results.name], env=env)
-            figures = json.load(open(results.name))[GROUP[workload]]
-        instruction_set = output.splitlines()[0] if output else ""
-        row = {"who": "ours", "round": round_index, "train_step_seconds": figures["train_step_seconds"],
-               "inference_seconds": figures["inference_seconds"], "peak_rss_mb": rss, "note": instruction_set}
-        rows["ours"].append(row)
-        print(json.dumps(row), flush=True)
+        for who, flags in variants.items():
+            with tempfile.NamedTemporaryFile(suffix=".json") as results:
+                output, rss = run([OURS, GROUP[workload], "--output", results.name, *flags], env=env)
+                figures = json.load(open(results.name))[GROUP[workload]]
+            instruction_set = output.splitlines()[0] if output else ""
+            row = {"who": who, "round": round_index, "train_step_seconds": figures["train_step_seconds"],
+                   "inference_seconds": figures["inference_seconds"], "peak_rss_mb": rss, "note": instruction_set}
+            rows[who].append(row)
+            print(json.dumps(row), flush=True)
 
     summary = {who: {key: statistics.median(r[key] for r in rows[who])
                      for key in ("train_step_seconds", "inference_seconds", "peak_rss_mb")} for who in rows}
