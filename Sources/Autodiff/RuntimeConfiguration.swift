@@ -9,9 +9,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var storageCacheLimitBytes: Int
     /// Whether a request the storage cache cannot serve first frees idle cached buffers, so that
     /// live + cached tensor bytes never exceed the peak of live bytes: the smallest footprint
-    /// (ResNet18 b64: 0.73x PyTorch's peak RSS), at the price of mapping some buffers afresh each
-    /// step (about 12 % of a step there, Documentation/Performance.md). false keeps every freed
-    /// buffer up to `storageCacheLimitBytes` (0.95x PyTorch's, about 1 % slower than no cache).
+    /// (ResNet18 b64: 0.54x PyTorch's peak RSS), at the price of mapping some buffers afresh each
+    /// step (about 10 % of a step there). The default, false, keeps every freed buffer up to
+    /// `storageCacheLimitBytes` (0.74x PyTorch's peak RSS; Documentation/Performance.md, "Memory").
     public var storageCacheWithinLivePeak: Bool
     /// glibc only: keep large freed blocks (arrays, image batches) in the heap instead of
     /// returning them to the system, so they are not page-faulted in again. Once applied it stays
@@ -19,7 +19,7 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var mallocKeepsFreedMemory: Bool
 
     public init(threads: Int? = nil, storageCacheLimitBytes: Int = StorageCache.defaultLimitBytes,
-                storageCacheWithinLivePeak: Bool = true, mallocKeepsFreedMemory: Bool = false) {
+                storageCacheWithinLivePeak: Bool = false, mallocKeepsFreedMemory: Bool = false) {
         self.threads = threads
         self.storageCacheLimitBytes = storageCacheLimitBytes
         self.storageCacheWithinLivePeak = storageCacheWithinLivePeak

@@ -64,7 +64,7 @@ static int evict_cursor;         // where the next eviction scan starts, so no s
 static size_t cache_limit = (size_t)-1;  // resolved to the default on first use
 static unsigned long long reuse_count, fresh_count;
 static int poison_new_buffers;
-static int bound_by_peak = 1;
+static int bound_by_peak = 0;
 
 static size_t rounded_size(size_t bytes) {
     if (bytes == 0) bytes = 1;

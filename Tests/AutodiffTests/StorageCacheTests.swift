@@ -109,6 +109,9 @@ extension StorageCacheTests {
     /// Idle buffers of one size do not add to the footprint when another size is needed: a miss
     /// frees cached buffers until live + cached bytes are within the peak of live bytes.
     @Test func aMissFreesIdleBuffersBeyondThePeak() {
+        let saved = Kernels.configuration
+        defer { Kernels.configure(saved ?? RuntimeConfiguration()) }
+        Kernels.configure(RuntimeConfiguration(storageCacheWithinLivePeak: true))
         StorageCache.release()
         StorageCache.resetPeak()
         let small = 1_000_064, large = 2_000_000

@@ -38,13 +38,13 @@ int ck_configuration(ck_runtime_config *out);
 // ---- tensor storage (memory.c) ---------------------------------------------------------------
 // 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size
 // and handed to the next request of that size, up to a limit of cached bytes; beyond it, it is
-// freed. A request the cache cannot serve first frees cached buffers until live + cached bytes
-// are within peak_live_bytes (unless turned off: ck_storage_cache_bound_by_peak). Thread-safe. Contents of an acquired buffer are undefined (never
-// assume zeros).
+// freed. With ck_storage_cache_bound_by_peak(1) (off by default), a request the cache cannot serve
+// first frees cached buffers until live + cached bytes are within peak_live_bytes. Thread-safe.
+// Contents of an acquired buffer are undefined (never assume zeros).
 typedef struct {
     size_t live_bytes;        // acquired and not released
     size_t peak_live_bytes;   // highest live_bytes since start or ck_storage_reset_peak; also
-                              // the bound on live + cached bytes
+                              // the bound on live + cached bytes when that bound is on
     size_t cached_bytes;      // released, kept for reuse
     size_t cache_limit_bytes;
     unsigned long long reused, fresh;  // acquisitions served from the cache / from malloc
