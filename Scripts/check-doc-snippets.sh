@@ -26,7 +26,7 @@ bin=$(swift build --show-bin-path)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-products="Autodiff Layers LRN FERData Inference Training FaceDetection Experiments"
+products="Autodiff Layers LRN FERData Inference Training FaceDetection Experiments Distributed"
 documents=$(ls README.md Documentation/*.md | grep -v 'Documentation/BuildingANoisyLabelModel.md')
 
 # Split every document into one file per block: NAME.body (the block), NAME.setup (its hidden
@@ -81,12 +81,15 @@ done
 status=0
 if [ "$snippets" -gt 0 ]; then
     # The C modules the Swift modules import: CKernels by its include folder, the image
-    # libraries by their module maps.
+    # libraries and MPI by their module maps (MPI's headers where pkg-config says).
     # Unused results are normal in a snippet: warnings are off, errors are what counts.
+    mpi_flags=()
+    for flag in $(pkg-config --cflags ompi-c); do mpi_flags+=(-Xcc "$flag"); done
     swiftc -typecheck -suppress-warnings -module-name DocSnippets -I "$bin/Modules" \
         -Xcc -I -Xcc "$root/Sources/CKernels/include" \
         -Xcc -fmodule-map-file="$root/Sources/CTurboJPEG/module.modulemap" \
         -Xcc -fmodule-map-file="$root/Sources/CPNG/module.modulemap" \
+        -Xcc -fmodule-map-file="$root/Sources/CMPI/module.modulemap" "${mpi_flags[@]}" \
         "$work"/snippet_*.swift || status=1
 fi
 
