@@ -1,7 +1,7 @@
 // The program DistributedTests starts under mpirun: a tiny model trained with the shared loop
 // on in-memory data, in whatever process group the launcher made. Rank 0 writes the checkpoint
 // the tests compare. Flags:
-//   --model classifier|lrn|batchnorm  --epochs N  --checkpoint FILE  [--resume]  [--sync-batch-norm]  [--train-rows N]
+//   --model classifier|lrn|batchnorm|resnet  --epochs N  --checkpoint FILE  [--resume]  [--sync-batch-norm]  [--train-rows N]
 //   [--fail-rank R --fail-batch B --fail-how kill|throw]   (rank R dies or throws at batch B)
 // or the measurements of Documentation/Distributed.md (Benchmark.swift):
 //   --benchmark [--steps N] [--batch M] [--allreduce-floats K]
@@ -80,12 +80,18 @@ if CommandLine.arguments.contains("--benchmark") {
 do {
     setKernelThreads(1)
     // With batch norm, 40 rows by default: no last batch of 1, which would leave a process without rows.
-    let trainCount = Int(value("--train-rows") ?? (value("--model") == "batchnorm" ? "40" : "41"))!
+    let trainCount = Int(value("--train-rows") ?? (value("--model") == "batchnorm" || value("--model") == "resnet" ? "40" : "41"))!
     let classCount = 3, inputs = 6, testCount = 12
     var generator = RandomGenerator(seed: 7)
-    let trainX = Tensor<Float>(randomNormal: [trainCount, inputs], std: 1, generator: &generator)
-    let testX = Tensor<Float>(randomNormal: [testCount, inputs], std: 1, generator: &generator)
-    let label = { (x: Tensor<Float>, i: Int) in (x[i, 0] > 0 ? 1 : 0) + (x[i, 1] > 0.5 ? 1 : 0) }
+    // The small ResNet (residual blocks, a downsampling path) takes 1 x 8 x 8 images.
+    let resnet = value("--model") == "resnet"
+    let sample = resnet ? [1, 8, 8] : [inputs]
+    let trainX = Tensor<Float>(randomNormal: [trainCount] + sample, std: 1, generator: &generator)
+    let testX = Tensor<Float>(randomNormal: [testCount] + sample, std: 1, generator: &generator)
+    let label = { (x: Tensor<Float>, i: Int) in
+        let row = x.reshaped([x.shape[0], x.count / x.shape[0]])
+        return (row[i, 0] > 0 ? 1 : 0) + (row[i, 1] > 0.5 ? 1 : 0)
+    }
     let memory = try InMemoryDataSource(classNames: ["a", "b", "c"], trainSamples: trainX,
                                         trainLabels: (0..<trainCount).map { label(trainX, $0) },
                                         testSamples: testX, testLabels: (0..<testCount).map { label(testX, $0) })
@@ -97,7 +103,10 @@ do {
     var modelGenerator = RandomGenerator(seed: 11)
     let backbone = PerceptronFeatures(inputs: inputs, features: 5, generator: &modelGenerator)
     let model: AnyTrainableModel
-    if value("--model") == "batchnorm" {
+    if resnet {
+        model = AnyTrainableModel(Classifier(backbone: SmallResNet<Float>(classCount: nil, widths: [4, 8], inputChannels: 1, generator: &modelGenerator),
+                                             classCount: classCount, generator: &modelGenerator))
+    } else if value("--model") == "batchnorm" {
         model = AnyTrainableModel(Classifier(backbone: BatchNormFeatures(generator: &modelGenerator), classCount: classCount,
                                              generator: &modelGenerator))
     } else if value("--model") == "lrn" {

@@ -21,17 +21,21 @@ final class DataParallelTests: XCTestCase {
 
     /// With batch norm, 2 processes train like 1 only when the statistics are synchronised:
     /// weights and running statistics then match; each process normalising its own shard does not.
+    /// On a conv + batch norm toy and on the small ResNet (fused batch norm + residual + ReLU, a
+    /// downsampling path).
     func testSynchronizedBatchNormTrainsLikeOneProcess() throws {
-        let one = try train(processes: 1, model: "batchnorm", epochs: 2)
-        let synchronised = try train(processes: 2, model: "batchnorm", epochs: 2, ["--sync-batch-norm"])
-        try assertClose(one, synchronised, tolerance: 2e-5, what: "batch norm: 2 synchronised processes vs 1")
-        XCTAssertTrue(one.modelState.keys.contains { $0.hasSuffix("running_var") }, "the model has no batch norm")
-        let perProcess = try train(processes: 2, model: "batchnorm", epochs: 2)
-        let worst = worstDifference(one, perProcess)
-        XCTAssertGreaterThan(worst.difference, 1e-3, "per-process batch norm should not match 1 process (\(worst.name))")
-        // Alone, the option changes nothing.
-        let oneSynchronised = try train(processes: 1, model: "batchnorm", epochs: 2, ["--sync-batch-norm"])
-        try assertClose(one, oneSynchronised, tolerance: 0, what: "batch norm: 1 process with and without the option")
+        for model in ["batchnorm", "resnet"] {
+            let one = try train(processes: 1, model: model, epochs: 2)
+            let synchronised = try train(processes: 2, model: model, epochs: 2, ["--sync-batch-norm"])
+            try assertClose(one, synchronised, tolerance: 2e-5, what: "\(model): 2 synchronised processes vs 1")
+            XCTAssertTrue(one.modelState.keys.contains { $0.hasSuffix("running_var") }, "\(model) has no batch norm")
+            let perProcess = try train(processes: 2, model: model, epochs: 2)
+            let worst = worstDifference(one, perProcess)
+            XCTAssertGreaterThan(worst.difference, 1e-3, "\(model): per-process batch norm should not match 1 process (\(worst.name))")
+            // Alone, the option changes nothing.
+            let oneSynchronised = try train(processes: 1, model: model, epochs: 2, ["--sync-batch-norm"])
+            try assertClose(one, oneSynchronised, tolerance: 0, what: "\(model): 1 process with and without the option")
+        }
     }
 
     /// A global batch smaller than the group leaves a process without rows, which synchronised
