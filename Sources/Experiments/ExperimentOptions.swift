@@ -162,6 +162,9 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Worker threads for the kernels (default: all cores).")
     public var threads: Int?
 
+    @Flag(name: .customLong("sync-batch-norm"), help: "Under mpirun with more than one process: batch norm with the global batch's statistics, summed over the processes, so that training does not depend on their number (Documentation/Distributed.md). Off: each process normalises its own shard, as PyTorch's DistributedDataParallel does without SyncBatchNorm.")
+    public var syncBatchNorm = false
+
     @Flag(help: "Detect and align the faces of the data set's photos with MTCNN before training (ImageFolder, RAF-DB's Image/original, AffectNet's full images; not FERPlus): the crops are made once and cached (--align-cache), photos without a face are skipped and listed in <output>/alignment-report.csv. See Documentation/Faces.md.")
     public var align = false
 

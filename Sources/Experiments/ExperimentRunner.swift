@@ -101,6 +101,7 @@ public enum ExperimentRunner {
         let methods = settings.methods.map { trainingMethod($0, settings: settings, build: build, customMethods: customMethods) }
         var plan = try settings.plan(resuming: resuming, noiseMatrix: noiseMatrix, notes: comparisonNotes(settings))
         plan.processGroup = processGroup
+        plan.synchronizeBatchNorm = settings.synchronizeBatchNorm
         let results = try Comparison.run(methods, data: source, plan: plan, progress: progress) { method, model, result, folder in
             try finishRun(method, model: model, result: result, folder: folder, test: test, settings: settings, progress: progress)
         }

@@ -61,6 +61,8 @@ public struct ExperimentSettings: Equatable, Sendable {
     /// (nil: `ExperimentRunner.alignedFacesFolder`).
     public var align: Bool = false
     public var alignCache: String?
+    /// `--sync-batch-norm`: batch norm over the global batch when several processes train.
+    public var synchronizeBatchNorm: Bool = false
 
     public var usesBuiltInData: Bool { dataPath == nil }
 
@@ -115,6 +117,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             threads: o.threads)
         settings.align = o.align
         settings.alignCache = o.alignCache
+        settings.synchronizeBatchNorm = o.syncBatchNorm
         return settings
     }
 

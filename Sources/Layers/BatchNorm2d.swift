@@ -19,6 +19,9 @@ public final class BatchNorm2d<Scalar: TensorScalar>: Layer {
     public let momentum: Double
     public let epsilon: Double
     public var isTraining = true
+    /// Set by data-parallel training to normalise with the global batch's statistics
+    /// (synchronised batch norm); nil: this process's batch alone.
+    public var statisticsReducer: (any BatchStatisticsReducer)?
 
     public var channels: Int { weight.count }
 
@@ -43,7 +46,7 @@ public final class BatchNorm2d<Scalar: TensorScalar>: Layer {
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         checkAndCount(input)
         return input.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
-                               training: isTraining, momentum: momentum, epsilon: epsilon)
+                               training: isTraining, momentum: momentum, epsilon: epsilon, reducer: statisticsReducer)
     }
 
     /// relu(self(input) + residual) as one fused op (`Tensor.batchNormReLU`): the same values
@@ -51,7 +54,8 @@ public final class BatchNorm2d<Scalar: TensorScalar>: Layer {
     public func withReLU(_ input: Tensor<Scalar>, adding residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
         checkAndCount(input)
         return input.batchNormReLU(weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
-                                   training: isTraining, momentum: momentum, epsilon: epsilon, adding: residual)
+                                   training: isTraining, momentum: momentum, epsilon: epsilon, adding: residual,
+                                   reducer: statisticsReducer)
     }
 
     private func checkAndCount(_ input: Tensor<Scalar>) {
@@ -59,5 +63,13 @@ public final class BatchNorm2d<Scalar: TensorScalar>: Layer {
             fatalError("BatchNorm2d(\(channels)): expected input [N, \(channels), H, W], got \(shapeString(input.shape))")
         }
         if isTraining { batchesTracked.data[0] += 1 }
+    }
+}
+
+extension Module {
+    /// Every BatchNorm2d in this module and its children, depth first.
+    public var batchNormLayers: [BatchNorm2d<Scalar>] {
+        if let layer = self as? BatchNorm2d<Scalar> { return [layer] }
+        return namedChildren.flatMap { $0.module.batchNormLayers }
     }
 }

@@ -13,6 +13,7 @@ extension Comparison {
                                   fingerprint: RunFingerprint(plan.settings.merging(method.fingerprint) { $1 }),
                                   progress: ProgressDisplay(style: .silent))
             trainer.processGroup = plan.processGroup
+            trainer.synchronizeBatchNorm = plan.synchronizeBatchNorm
             results[method.name] = try trainer.run()
         }
         return results

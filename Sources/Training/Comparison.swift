@@ -54,6 +54,8 @@ public struct ComparisonPlan {
     public var notes: [String]
     /// The processes training each method together; rank 0 alone writes (Comparison+DataParallel.swift).
     public var processGroup: any ProcessGroup = SingleProcessGroup()
+    /// `Trainer.synchronizeBatchNorm` for every method.
+    public var synchronizeBatchNorm = false
 
     public init(output: URL, epochs: Int, batchSize: Int, learningRate: Double,
                 schedule: any LearningRateSchedule = ConstantLearningRate(), seed: UInt64,
@@ -140,6 +142,7 @@ public enum Comparison {
                               fingerprint: RunFingerprint(plan.settings.merging(method.fingerprint) { $1 }), progress: progress)
         trainer.noiseMatrix = plan.noiseMatrix
         trainer.processGroup = plan.processGroup
+        trainer.synchronizeBatchNorm = plan.synchronizeBatchNorm
         progress.message("\n== \(method.title): \(model.architectureSummary), \(model.parameterCount) parameters")
         let result = try trainer.run()
         try Reports.write(result, to: folder)

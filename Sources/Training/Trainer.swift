@@ -72,6 +72,9 @@ public final class Trainer<Model: TrainableModel> {
     public var processGroup: any ProcessGroup = SingleProcessGroup()
     /// Gradients are summed over the group in buckets of this many floats.
     public var gradientBucketElements = 1 << 22
+    /// Batch norm with the global batch's statistics when more than one process trains
+    /// (SynchronizedBatchNorm.swift); off: each process normalises its own shard.
+    public var synchronizeBatchNorm = false
 
     public private(set) var history: [EpochRecord] = []
     /// Whether `checkpointURL` holds this run's state (written by it, or the one it resumed from):
@@ -183,6 +186,7 @@ public final class Trainer<Model: TrainableModel> {
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)
         let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
         try broadcastModel()
+        let statisticsReducer = installStatisticsReducer()
         ResidentMemory.resetPeak()
         let start = Date()
         var seen = 0, correct = 0, lossSum = 0.0, batchIndex = 0
@@ -191,6 +195,8 @@ public final class Trainer<Model: TrainableModel> {
             batchIndex += 1
             optimizer.zeroGrad()
             let shard = BatchShard(globalCount: batch.labels.count, rank: processGroup.rank, size: processGroup.size)
+            try checkShardsForSynchronizedBatchNorm(statisticsReducer, globalCount: shard.globalCount, epoch: epoch, batch: batchIndex)
+            statisticsReducer?.share = shard.share
             let local = localRows(of: batch, shard: shard)
             // An empty shard (a last batch smaller than the group) skips the step; later
             // batches of the epoch do not exist, so its generator falling behind is harmless.

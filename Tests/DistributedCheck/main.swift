@@ -1,7 +1,7 @@
 // The program DistributedTests starts under mpirun: a tiny model trained with the shared loop
 // on in-memory data, in whatever process group the launcher made. Rank 0 writes the checkpoint
 // the tests compare. Flags:
-//   --model classifier|lrn  --epochs N  --checkpoint FILE  [--resume]
+//   --model classifier|lrn|batchnorm|resnet  --epochs N  --checkpoint FILE  [--resume]  [--sync-batch-norm]  [--train-rows N]
 //   [--fail-rank R --fail-batch B --fail-how kill|throw]   (rank R dies or throws at batch B)
 // or the measurements of Documentation/Distributed.md (Benchmark.swift):
 //   --benchmark [--steps N] [--batch M] [--allreduce-floats K]
@@ -25,6 +25,24 @@ final class PerceptronFeatures: FeatureExtractor {
         hidden = Linear(inputSize: inputs, outputSize: features, generator: &generator)
     }
     func features(_ input: Tensor<Float>) -> Tensor<Float> { hidden(input).relu() }
+}
+
+/// Features through batch norm (fused with ReLU, then plain), whose statistics depend on how a
+/// batch is split unless they are synchronised: each row of 6 inputs is a 1 x 2 x 3 image.
+final class BatchNormFeatures: FeatureExtractor {
+    typealias Scalar = Float
+    let conv1: Conv2d<Float>, bn1: BatchNorm2d<Float>, conv2: Conv2d<Float>, bn2: BatchNorm2d<Float>
+    var featureDimension: Int { 3 * 6 }
+    init(generator: inout RandomGenerator) {
+        conv1 = Conv2d(inputChannels: 1, outputChannels: 4, kernelSize: 3, padding: 1, generator: &generator)
+        bn1 = BatchNorm2d(channels: 4)
+        conv2 = Conv2d(inputChannels: 4, outputChannels: 3, kernelSize: 3, padding: 1, bias: false, generator: &generator)
+        bn2 = BatchNorm2d(channels: 3)
+    }
+    func features(_ input: Tensor<Float>) -> Tensor<Float> {
+        let image = input.reshaped([input.shape[0], 1, 2, 3])
+        return bn2(conv2(bn1.withReLU(conv1(image)))).relu().flattened()
+    }
 }
 
 /// Batches of `base`, where rank `rank` fails at 1-based batch `batch` of every epoch.
@@ -61,11 +79,19 @@ if CommandLine.arguments.contains("--benchmark") {
 }
 do {
     setKernelThreads(1)
-    let classCount = 3, inputs = 6, trainCount = 41, testCount = 12
+    // With batch norm, 40 rows by default: no last batch of 1, which would leave a process without rows.
+    let trainCount = Int(value("--train-rows") ?? (value("--model") == "batchnorm" || value("--model") == "resnet" ? "40" : "41"))!
+    let classCount = 3, inputs = 6, testCount = 12
     var generator = RandomGenerator(seed: 7)
-    let trainX = Tensor<Float>(randomNormal: [trainCount, inputs], std: 1, generator: &generator)
-    let testX = Tensor<Float>(randomNormal: [testCount, inputs], std: 1, generator: &generator)
-    let label = { (x: Tensor<Float>, i: Int) in (x[i, 0] > 0 ? 1 : 0) + (x[i, 1] > 0.5 ? 1 : 0) }
+    // The small ResNet (residual blocks, a downsampling path) takes 1 x 8 x 8 images.
+    let resnet = value("--model") == "resnet"
+    let sample = resnet ? [1, 8, 8] : [inputs]
+    let trainX = Tensor<Float>(randomNormal: [trainCount] + sample, std: 1, generator: &generator)
+    let testX = Tensor<Float>(randomNormal: [testCount] + sample, std: 1, generator: &generator)
+    let label = { (x: Tensor<Float>, i: Int) in
+        let row = x.reshaped([x.shape[0], x.count / x.shape[0]])
+        return (row[i, 0] > 0 ? 1 : 0) + (row[i, 1] > 0.5 ? 1 : 0)
+    }
     let memory = try InMemoryDataSource(classNames: ["a", "b", "c"], trainSamples: trainX,
                                         trainLabels: (0..<trainCount).map { label(trainX, $0) },
                                         testSamples: testX, testLabels: (0..<testCount).map { label(testX, $0) })
@@ -77,7 +103,13 @@ do {
     var modelGenerator = RandomGenerator(seed: 11)
     let backbone = PerceptronFeatures(inputs: inputs, features: 5, generator: &modelGenerator)
     let model: AnyTrainableModel
-    if value("--model") == "lrn" {
+    if resnet {
+        model = AnyTrainableModel(Classifier(backbone: SmallResNet<Float>(classCount: nil, widths: [4, 8], inputChannels: 1, generator: &modelGenerator),
+                                             classCount: classCount, generator: &modelGenerator))
+    } else if value("--model") == "batchnorm" {
+        model = AnyTrainableModel(Classifier(backbone: BatchNormFeatures(generator: &modelGenerator), classCount: classCount,
+                                             generator: &modelGenerator))
+    } else if value("--model") == "lrn" {
         let lrn = LRNModel(backbone: backbone, classCount: classCount, objective: .humWithCLD, generator: &modelGenerator)
         lrn.head.trainingSampleCount = 8
         lrn.head.evaluationSampleCount = 8
@@ -96,6 +128,7 @@ do {
                           progress: ProgressDisplay(style: .silent))
     trainer.processGroup = group
     trainer.gradientBucketElements = 16  // several buckets, a parameter split across two
+    trainer.synchronizeBatchNorm = CommandLine.arguments.contains("--sync-batch-norm")
     let result = try trainer.run()
     if group.isPrimary { print("done: \(group.size) processes, final test accuracy \(result.finalTestAccuracy)") }
 } catch {

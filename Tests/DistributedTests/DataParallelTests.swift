@@ -19,6 +19,32 @@ final class DataParallelTests: XCTestCase {
         }
     }
 
+    /// With batch norm, 2 processes train like 1 only when the statistics are synchronised:
+    /// weights and running statistics then match; each process normalising its own shard does not.
+    /// On a conv + batch norm toy and on the small ResNet (fused batch norm + residual + ReLU, a
+    /// downsampling path).
+    func testSynchronizedBatchNormTrainsLikeOneProcess() throws {
+        for model in ["batchnorm", "resnet"] {
+            let one = try train(processes: 1, model: model, epochs: 2)
+            let synchronised = try train(processes: 2, model: model, epochs: 2, ["--sync-batch-norm"])
+            try assertClose(one, synchronised, tolerance: 2e-5, what: "\(model): 2 synchronised processes vs 1")
+            XCTAssertTrue(one.modelState.keys.contains { $0.hasSuffix("running_var") }, "\(model) has no batch norm")
+            let perProcess = try train(processes: 2, model: model, epochs: 2)
+            let worst = worstDifference(one, perProcess)
+            XCTAssertGreaterThan(worst.difference, 1e-3, "\(model): per-process batch norm should not match 1 process (\(worst.name))")
+            // Alone, the option changes nothing.
+            let oneSynchronised = try train(processes: 1, model: model, epochs: 2, ["--sync-batch-norm"])
+            try assertClose(one, oneSynchronised, tolerance: 0, what: "\(model): 1 process with and without the option")
+        }
+    }
+
+    /// A global batch smaller than the group leaves a process without rows, which synchronised
+    /// batch norm cannot do: every process stops with the same error instead of waiting.
+    func testSynchronizedBatchNormRejectsAnEmptyShard() throws {
+        let output = try run(processes: 2, ["--model", "batchnorm", "--train-rows", "41", "--epochs", "1", "--sync-batch-norm"], expectSuccess: false)
+        XCTAssertTrue(output.contains("--sync-batch-norm needs at least one row per process"), "no clear message:\n\(output)")
+    }
+
     /// One process under the launcher is the plain single-process loop, bit for bit.
     func testOneProcessUnderTheLauncherIsThePlainLoop() throws {
         let plain = try train(processes: nil, model: "lrn", epochs: 2)
@@ -57,9 +83,9 @@ final class DataParallelTests: XCTestCase {
     }
 
     /// Trains from scratch with `processes` (nil: without a launcher) and reads rank 0's checkpoint.
-    private func train(processes: Int?, model: String, epochs: Int) throws -> TrainingCheckpoint {
+    private func train(processes: Int?, model: String, epochs: Int, _ extra: [String] = []) throws -> TrainingCheckpoint {
         let url = scratch().appendingPathComponent("check.safetensors")
-        _ = try run(processes: processes, ["--model", model, "--epochs", String(epochs), "--checkpoint", url.path])
+        _ = try run(processes: processes, ["--model", model, "--epochs", String(epochs), "--checkpoint", url.path] + extra)
         return try TrainingCheckpoint.read(from: url)
     }
 
@@ -110,6 +136,12 @@ final class DataParallelTests: XCTestCase {
                              file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(a.completedEpochs, b.completedEpochs, what, file: file, line: line)
         XCTAssertEqual(Set(a.modelState.keys), Set(b.modelState.keys), what, file: file, line: line)
+        let worst = worstDifference(a, b)
+        XCTAssertTrue(worst.difference <= tolerance, "\(what): \(worst.name) differs by \(worst.difference) (relative), more than \(tolerance)", file: file, line: line)
+    }
+
+    /// The largest relative difference between the two checkpoints' tensors, and where.
+    private func worstDifference(_ a: TrainingCheckpoint, _ b: TrainingCheckpoint) -> (name: String, difference: Float) {
         var worst: (name: String, difference: Float) = ("", 0)
         for (name, x) in a.modelState {
             guard let y = b.modelState[name] else { continue }
@@ -118,6 +150,6 @@ final class DataParallelTests: XCTestCase {
                 if !(difference <= worst.difference) { worst = (name, difference) }
             }
         }
-        XCTAssertTrue(worst.difference <= tolerance, "\(what): \(worst.name) differs by \(worst.difference) (relative), more than \(tolerance)", file: file, line: line)
+        return worst
     }
 }

@@ -60,6 +60,12 @@ struct OptionTests {
         #expect(defaults.method == nil && defaults.temperature == 0.7 && defaults.lambda == 1 && !defaults.resume)
     }
 
+    @Test("--sync-batch-norm reaches the settings; off by default")
+    func syncBatchNorm() throws {
+        #expect(try ExperimentSettings.resolve(try ExperimentOptions.parse(["--sync-batch-norm"]), dataset: .rafDB).synchronizeBatchNorm)
+        #expect(!(try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .rafDB).synchronizeBatchNorm))
+    }
+
     @Test("--method takes the paper's four and the names a program offers; another name is refused naming it and the choices")
     func methodNames() throws {
         let o = try ExperimentOptions.parse(["--data", "/d", "--method", "ce,gce"])

@@ -11,9 +11,10 @@ extension Tensor {
     /// relu(batchNorm(self) + residual), with `batchNorm`'s arguments and semantics (running
     /// statistics updated in training), as one differentiable op. `residual` (optional) has
     /// self's shape. Differentiable w.r.t. self, weight, bias and residual; ReLU keeps NaN, and
-    /// its gradient at exactly 0 is 0, as `relu`.
+    /// its gradient at exactly 0 is 0, as `relu`. `reducer`: synchronised statistics, as `batchNorm`'s.
     public func batchNormReLU(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?, training: Bool,
-                              momentum: Double = 0.1, epsilon: Double = 1e-5, adding residual: Tensor? = nil) -> Tensor {
+                              momentum: Double = 0.1, epsilon: Double = 1e-5, adding residual: Tensor? = nil,
+                              reducer: (any BatchStatisticsReducer)? = nil) -> Tensor {
         let x = self
         let geometry = validate {
             let geometry = try BatchNormGeometry(input: x.shape, weight: weight?.shape, bias: bias?.shape, runningMean: runningMean?.shape,
@@ -24,8 +25,9 @@ extension Tensor {
             return geometry
         }
         let (n, c, inner) = (geometry.batch, geometry.channels, geometry.inner)
-        let (mean, invstd) = x.batchNormStatistics(geometry, runningMean: runningMean, runningVariance: runningVariance,
-                                                   training: training, momentum: momentum, epsilon: epsilon)
+        let reducer = training ? reducer : nil
+        let (mean, invstd, count) = x.batchNormStatistics(geometry, runningMean: runningMean, runningVariance: runningVariance,
+                                                          training: training, momentum: momentum, epsilon: epsilon, reducer: reducer)
         let out = Tensor(uninitializedShape: x.shape)
         Scalar.kernelBatchNormReLUApply(n, c, inner, x.data, mean.data, invstd.data, weight?.constPointer, bias?.constPointer,
                                         residual?.constPointer, out.data)
@@ -35,16 +37,21 @@ extension Tensor {
         if let residual { inputs.append(residual) }
         return out.recorded(.batchNormReLU, inputs) { g in
             let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
-            let gw = (weight?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
-            let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
+            // Synchronised: the local sums always, then the global correction of gx.
+            let gw = (weight?.isTracked ?? false) || reducer != nil ? Tensor(uninitializedShape: [c]) : nil
+            let gb = (bias?.isTracked ?? false) || reducer != nil ? Tensor(uninitializedShape: [c]) : nil
             // The masked gradient is computed anyway; the kernel writes it whenever there is a residual.
             let gr = residual.map { Tensor(uninitializedShape: $0.shape) }
-            let stats: Int32 = training ? 1 : 0
+            let stats: Int32 = training && reducer == nil ? 1 : 0
             Scalar.kernelBatchNormReLUBackward(n, c, inner, x.data, residual?.constPointer, g.data, mean.data, invstd.data,
                                                weight?.constPointer, bias?.constPointer, stats, gx?.data, gw?.data, gb?.data, gr?.data)
+            if let reducer, let gw, let gb {
+                Tensor.completeSynchronizedBackward(geometry, x: x, mean: mean, invstd: invstd, weight: weight, count: count,
+                                                    gx: gx, gw: gw, gb: gb, reducer: reducer)
+            }
             var grads: [Tensor?] = [gx]
-            if weight != nil { grads.append(gw) }
-            if bias != nil { grads.append(gb) }
+            if let weight { grads.append(weight.isTracked ? gw : nil) }
+            if let bias { grads.append(bias.isTracked ? gb : nil) }
             if let residual { grads.append(residual.isTracked ? gr : nil) }
             return grads
         }

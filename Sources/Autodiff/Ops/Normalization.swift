@@ -41,15 +41,19 @@ extension Tensor {
     /// (momentum 0.1 default, unbiased variance for the running value); eval uses the running statistics.
     /// weight/bias [C] optional (affine). Differentiable w.r.t. input, weight, bias.
     /// `batchNormReLU` (BatchNormReLU.swift) is the same followed by ReLU, fused.
-    public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?, training: Bool, momentum: Double = 0.1, epsilon: Double = 1e-5) -> Tensor {
+    /// `reducer` (training only): the statistics and their gradients are those of the global batch
+    /// whose shards the processes hold (synchronised batch norm, BatchStatisticsReducer.swift).
+    public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?, training: Bool, momentum: Double = 0.1,
+                          epsilon: Double = 1e-5, reducer: (any BatchStatisticsReducer)? = nil) -> Tensor {
         let x = self
         let geometry = validate {
             try BatchNormGeometry(input: x.shape, weight: weight?.shape, bias: bias?.shape, runningMean: runningMean?.shape,
                                   runningVariance: runningVariance?.shape, training: training)
         }
         let (n, c, inner) = (geometry.batch, geometry.channels, geometry.inner)
-        let (mean, invstd) = x.batchNormStatistics(geometry, runningMean: runningMean, runningVariance: runningVariance,
-                                                   training: training, momentum: momentum, epsilon: epsilon)
+        let reducer = training ? reducer : nil
+        let (mean, invstd, count) = x.batchNormStatistics(geometry, runningMean: runningMean, runningVariance: runningVariance,
+                                                          training: training, momentum: momentum, epsilon: epsilon, reducer: reducer)
         let out = Tensor(uninitializedShape: x.shape)
         Scalar.kernelBatchNormApply(n, c, inner, x.data, mean.data, invstd.data, weight?.constPointer, bias?.constPointer, out.data)
         var inputs = [x]
@@ -57,14 +61,19 @@ extension Tensor {
         if let bias { inputs.append(bias) }
         return out.recorded(.batchNorm, inputs) { g in
             let gx = x.isTracked ? Tensor(uninitializedShape: x.shape) : nil
-            let gw = (weight?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
-            let gb = (bias?.isTracked ?? false) ? Tensor(uninitializedShape: [c]) : nil
-            let stats: Int32 = training ? 1 : 0
+            // Synchronised: the local sums always, then the global correction of gx.
+            let gw = (weight?.isTracked ?? false) || reducer != nil ? Tensor(uninitializedShape: [c]) : nil
+            let gb = (bias?.isTracked ?? false) || reducer != nil ? Tensor(uninitializedShape: [c]) : nil
+            let stats: Int32 = training && reducer == nil ? 1 : 0
             Scalar.kernelBatchNormBackward(n, c, inner, x.data, g.data, mean.data, invstd.data, weight?.constPointer, stats,
                                            gx?.data, gw?.data, gb?.data)
+            if let reducer, let gw, let gb {
+                Tensor.completeSynchronizedBackward(geometry, x: x, mean: mean, invstd: invstd, weight: weight, count: count,
+                                                    gx: gx, gw: gw, gb: gb, reducer: reducer)
+            }
             var grads: [Tensor?] = [gx]
-            if weight != nil { grads.append(gw) }
-            if bias != nil { grads.append(gb) }
+            if let weight { grads.append(weight.isTracked ? gw : nil) }
+            if let bias { grads.append(bias.isTracked ? gb : nil) }
             return grads
         }
     }
@@ -72,14 +81,21 @@ extension Tensor {
     /// The mean and 1/sqrt(variance + epsilon) that normalise self, per channel: the batch's in
     /// training (updating the running statistics in place, when given), else copies of the running
     /// ones (a later training call updates those in place).
+    /// With a reducer, the global batch's statistics; `count` is the number of values per channel
+    /// they cover.
     func batchNormStatistics(_ geometry: BatchNormGeometry, runningMean: Tensor?, runningVariance: Tensor?, training: Bool,
-                             momentum: Double, epsilon: Double) -> (mean: Tensor, invstd: Tensor) {
+                             momentum: Double, epsilon: Double,
+                             reducer: (any BatchStatisticsReducer)? = nil) -> (mean: Tensor, invstd: Tensor, count: Double) {
         let (n, c, inner) = (geometry.batch, geometry.channels, geometry.inner)
         let mean = Tensor(uninitializedShape: [c]), invstd = Tensor(uninitializedShape: [c])
+        var count = Double(n * inner)
         if training {
             let variance = Tensor(uninitializedShape: [c])
             Scalar.kernelBatchNormStats(n, c, inner, data, mean.data, variance.data)
-            let m = Scalar(momentum), unbias = Scalar(n * inner) / Scalar(n * inner - 1)
+            if let reducer {
+                count = reduceBatchStatistics(mean: mean, variance: variance, localCount: n * inner, reducer: reducer)
+            }
+            let m = Scalar(momentum), unbias = Scalar(count) / Scalar(count - 1)
             for i in 0..<c {
                 invstd.data[i] = 1 / (variance.data[i] + Scalar(epsilon)).squareRoot()
                 if let runningMean, let runningVariance {
@@ -93,7 +109,7 @@ extension Tensor {
                 invstd.data[i] = 1 / (runningVariance.data[i] + Scalar(epsilon)).squareRoot()
             }
         }
-        return (mean, invstd)
+        return (mean, invstd, count)
     }
 
     /// The data as a read-only pointer, for a kernel's optional arguments.
