@@ -110,7 +110,7 @@ public enum StudyRunner {
     /// experiment's fingerprint, the epochs, learning rate and image counts (the study's subsets).
     static func fingerprint(_ settings: ExperimentSettings, method: MethodName, train: AnyLabeledImageDataset,
                             test: AnyLabeledImageDataset) throws -> [String: String] {
-        try settings.fingerprint(for: method).entries.merging([
+        settings.fingerprint(for: method).entries.merging([
             "epochs": String(settings.epochs), "seed": String(settings.seed), "batch_size": String(settings.batchSize),
             "schedule": try settings.plan(resuming: []).trainerConfiguration(for: method.rawValue).scheduleDescription,
             "training_images": String(train.count), "test_images": String(test.count),
