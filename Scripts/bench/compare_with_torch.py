@@ -7,13 +7,13 @@ the ratios against PyTorch's best layout (> 1 means we are faster).
     swift build -c release --product Benchmarks
     python Scripts/bench/compare_with_torch.py resnet18 [rounds] [--unset-blas-vars]
     python Scripts/bench/compare_with_torch.py small    [rounds] [--unset-blas-vars]
-    python Scripts/bench/compare_with_torch.py resnet18 [rounds] --with-unbounded-cache
+    python Scripts/bench/compare_with_torch.py resnet18 [rounds] --with-bounded-cache
 
 Run it with a Python that has torch (e.g. `python3 -m venv .venv-torch &&
 .venv-torch/bin/pip install torch`). --unset-blas-vars runs ours with OPENBLAS_CORETYPE and
-OPENBLAS_L2_SIZE removed (see Documentation/Performance.md). --with-unbounded-cache adds a fourth
-column, ours with `Benchmarks --storage-cache-unbounded` (the storage cache keeps every freed
-buffer instead of staying within the live peak: Performance.md's memory section).
+OPENBLAS_L2_SIZE removed (see Documentation/Performance.md). --with-bounded-cache adds a fourth
+column, ours with `Benchmarks --storage-cache-within-peak` (the storage cache stays within the
+live peak instead of keeping every freed buffer: Performance.md's memory section).
 """
 import json
 import os
@@ -50,8 +50,8 @@ def main():
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
     variants = {"ours": []}
-    if "--with-unbounded-cache" in sys.argv:
-        variants["ours-unbounded-cache"] = ["--storage-cache-unbounded"]
+    if "--with-bounded-cache" in sys.argv:
+        variants["ours-bounded-cache"] = ["--storage-cache-within-peak"]
     rows = {"torch-nchw": [], "torch-channels-last": [], **{who: [] for who in variants}}
     for round_index in range(rounds):
         for layout in ("nchw", "channels-last"):
