@@ -100,18 +100,27 @@ let terms = Graph.withoutRecording { cld.terms(plainBackbone.features(test.input
 print("3. \(cld.similarity): ω of the first test point \((0..<4).map { terms.confidence[0, $0] }), L_cld \(terms.loss.scalar)")
 
 // MARK: step 4 — the gradient checker on your own loss
-/// Generalised cross-entropy (Zhang & Sabuncu, 2018), (1 − p_y^q) / q: another noise-robust
-/// loss, built from library ops, so it is differentiable as it stands.
-func generalizedCrossEntropy<S: TensorScalar>(logits: Tensor<S>, labels: [Int], q: S = 0.7) -> Tensor<S> {
-    let p = logits.softmax(axis: -1).gather(alongAxis: 1, indices: labels)
-    return ((1 - p.pow(q)) / q).mean()
+/// Soft bootstrapping (Reed et al., 2015): the target is β·onehot(y) + (1 − β)·p, the model's
+/// own prediction mixed into the label, i.e. β·CE + (1 − β)·H(p). Built from library ops, so it
+/// is differentiable as it stands.
+func softBootstrapping<S: TensorScalar>(logits: Tensor<S>, labels: [Int], beta: S = 0.8) -> Tensor<S> {
+    let logP = logits.logSoftmax(axis: -1)
+    let entropy = -(logP.exp() * logP).sum(axis: 1).mean()
+    return crossEntropy(logits: logits, labels: labels) * beta + entropy * (1 - beta)
 }
 
 // Check it in Float64 against central finite differences: one call.
 var checkRng = RandomGenerator(seed: 1)
 let logits = Tensor<Double>(randomNormal: [5, 4], generator: &checkRng)
-let gceCheck = gradientCheck([logits]) { x in generalizedCrossEntropy(logits: x[0], labels: [0, 1, 2, 3, 1]) }
-print("4. generalised cross-entropy: \(gceCheck)")
+let bootstrapCheck = gradientCheck([logits]) { x in softBootstrapping(logits: x[0], labels: [0, 1, 2, 3, 1]) }
+print("4. soft bootstrapping: \(bootstrapCheck)")
+
+// The library's own noise-robust losses, on the same logits: label smoothing (PyTorch's
+// targets) and generalised cross-entropy (Zhang & Sabuncu, 2018), both generic over the scalar.
+let tutorialLabels = [0, 1, 2, 3, 1]
+let smoothedLoss = crossEntropy(logits: logits, labels: tutorialLabels, labelSmoothing: 0.1)
+let gceLoss = generalizedCrossEntropy(logits: logits, labels: tutorialLabels, q: 0.7)
+print("   CE \(crossEntropy(logits: logits, labels: tutorialLabels).scalar), label smoothing 0.1 \(smoothedLoss.scalar), GCE q = 0.7 \(gceLoss.scalar)")
 
 // The same for HUM on your features: fix the draws and the loss is a plain function.
 let smallHead = HeteroscedasticHead<Double>(featureCount: 6, classCount: 4, generator: &checkRng)
@@ -152,10 +161,13 @@ let faceModel = LRNModel(backbone: ResNet18<Float>(classCount: nil, generator: &
 print("   LRN on ResNet18: \(faceModel.parameterCount) parameters, \(faceModel.backbone.featureDimension)-d features, head \(faceModel.head.parameterCount), centres \(faceModel.cld.parameterCount)")
 
 // MARK: step 6 — your loss in the comparison runner
-/// `Classifier` puts a linear classifier and any loss on a backbone: the generalised
-/// cross-entropy of step 4 joins cross-entropy and LRN in the runner the examples use, with the
-/// same table, reports (JSON, CSV, SVG curves and confusion matrices) and comparison chart.
-let gce = ClassificationLossFunction(name: "GCE(q=0.7)") { logits, labels in generalizedCrossEntropy(logits: logits, labels: labels) }
+/// `Classifier` puts a linear classifier and any loss on a backbone: your soft bootstrapping
+/// of step 4 and the library's generalised cross-entropy join cross-entropy and LRN in the
+/// runner the examples use, with the same table, reports (JSON, CSV, SVG curves and confusion
+/// matrices) and comparison chart.
+let bootstrapping = ClassificationLossFunction(name: "soft bootstrapping (β = 0.8)") { logits, labels in
+    softBootstrapping(logits: logits, labels: labels)
+}
 let toyData = try InMemoryDataSource(classNames: ["class 0", "class 1", "class 2", "class 3"],
                                      trainSamples: train.inputs, trainLabels: train.labels,
                                      testSamples: test.inputs, testLabels: test.labels)
@@ -166,7 +178,8 @@ func classifier(_ loss: any ClassificationLoss, classes: Int) -> Classifier<MLPB
 }
 let methods = [
     TrainingMethod(name: "ce", title: "CE") { classifier(CrossEntropyLoss(), classes: $0) },
-    TrainingMethod(name: "gce", title: "GCE q = 0.7") { classifier(gce, classes: $0) },
+    TrainingMethod(name: "gce", title: "GCE q = 0.7") { classifier(GeneralizedCrossEntropyLoss(q: 0.7), classes: $0) },
+    TrainingMethod(name: "bootstrap", title: "soft bootstrapping β = 0.8") { classifier(bootstrapping, classes: $0) },
     TrainingMethod(name: "hum+cld", title: "LRN (HUM + CLD)") { classes in
         var seed = RandomGenerator(seed: 7)
         let model = LRNModel(backbone: MLPBackbone(inputSize: 12, featureDimension: 16, generator: &seed),

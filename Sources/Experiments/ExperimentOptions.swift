@@ -144,6 +144,9 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("lambda"), parsing: .unconditional, help: ArgumentHelp("Weight λ₁ of the CLD loss.", valueName: "λ"))
     public var lambda: Double = 1
 
+    @Option(name: .customLong("cld-center-scale"), parsing: .unconditional, help: ArgumentHelp("Std of the CLD centres' initial N(0, scale²) draw; keep it at the scale of the features. Default: 1.", valueName: "scale"))
+    public var cldCenterScale: Double?
+
     @Option(parsing: .unconditional, help: "Seed of every random choice (initialisation, noise, shuffling, augmentation, sampling).")
     public var seed: UInt64 = 0
 
@@ -189,6 +192,9 @@ public struct ExperimentOptions: ParsableArguments {
         }
         if !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive; got \(temperature)") }
         if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda must be zero or positive; got \(lambda)") }
+        if let cldCenterScale, !(cldCenterScale > 0 && cldCenterScale.isFinite) {
+            throw ValidationError("--cld-center-scale must be a positive number; got \(cldCenterScale)")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads)") }
         if alignCache != nil && !align { throw ValidationError("--align-cache is only used with --align; add --align, or drop --align-cache") }
         if resume && overwrite {

@@ -50,6 +50,8 @@ public struct ExperimentSettings: Equatable, Sendable {
     /// How the HUM objectives predict at evaluation.
     public var prediction: PredictionChoice
     public var lambda: Double
+    /// Std of the CLD centres' initial N(0, s²) draw (`--cld-center-scale`, `CLDLoss`'s `centerScale`). Default 1.
+    public var cldCenterScale: Double = 1
     public var seed: UInt64
     public var pretrained: String?
     public var output: String
@@ -118,6 +120,7 @@ public struct ExperimentSettings: Equatable, Sendable {
         settings.align = o.align
         settings.alignCache = o.alignCache
         settings.synchronizeBatchNorm = o.syncBatchNorm
+        settings.cldCenterScale = o.cldCenterScale ?? 1
         return settings
     }
 
@@ -171,6 +174,8 @@ public struct ExperimentSettings: Equatable, Sendable {
             entries["hum_init_scale"] = humInitialNoiseScale.map { "\($0)" } ?? "linear"
         }
         if method.usesCLD { entries["lambda"] = "\(lambda)" }
+        // Only when changed, so runs from before the setting existed keep their fingerprint.
+        if method.usesCLD && cldCenterScale != 1 { entries["cld_center_scale"] = "\(cldCenterScale)" }
         if align { entries["align"] = "mtcnn" }
         return RunFingerprint(entries)
     }
@@ -208,7 +213,7 @@ public struct ExperimentSettings: Equatable, Sendable {
             "backbone:   \(backbone.rawValue)\(pretrained.map { " from \($0)" } ?? " from scratch"), images \(imageSize)×\(imageSize)\(zeroInitResidual ? ", residual blocks' last BN scale at 0" : "")",
             "optimizer:  \(optimizer.rawValue)\(optimizer == .sgd ? " momentum \(momentum)" : "") lr \(learningRate) (×\(decayFactor) every \(decayEvery) epochs), weight decay \(weightDecay), batch \(batchSize)\(classBalancedSampling ? ", class-balanced batches" : "")",
             "epochs:     \(epochs)",
-            "HUM:        S = \(trainingMCSamples) samples, T = \(temperature), initial noise \(humInitialNoiseScale.map { "std \($0), FC2 weights 0" } ?? "from FC2's Linear init"), \(prediction == .mc ? "Monte-Carlo" : "mean-logit") prediction; CLD λ₁ = \(lambda)",
+            "HUM:        S = \(trainingMCSamples) samples, T = \(temperature), initial noise \(humInitialNoiseScale.map { "std \($0), FC2 weights 0" } ?? "from FC2's Linear init"), \(prediction == .mc ? "Monte-Carlo" : "mean-logit") prediction; CLD λ₁ = \(lambda)\(cldCenterScale == 1 ? "" : ", centres N(0, \(cldCenterScale)²)")",
             "seed:       \(seed)",
             "output:     \(output)",
         ]

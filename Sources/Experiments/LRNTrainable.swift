@@ -60,6 +60,8 @@ public enum ModelFactory {
         model.head.evaluationSampleCount = settings.evaluationMCSamples
         model.predictionMethod = settings.prediction == .mc ? .monteCarlo : .meanLogits
         if let scale = settings.humInitialNoiseScale { model.head.initializeNoiseScale(Float(scale)) }
+        // --cld-center-scale: the centres' N(0, 1) draw times the scale is an N(0, scale²) draw.
+        if settings.cldCenterScale != 1 { for i in 0..<model.cld.centers.count { model.cld.centers.data[i] *= Float(settings.cldCenterScale) } }
         return model
     }
 

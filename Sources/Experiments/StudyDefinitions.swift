@@ -12,6 +12,8 @@ public struct StudyCell: Sendable {
     public var name: String
     public var method: MethodName
     public var adjust: @Sendable (inout ExperimentSettings) -> Void
+    /// Another loss on the baseline's model instead of `method`'s objective (StudyCell+Baselines.swift).
+    public var baseline: BaselineLoss?
 
     public init(_ name: String, method: MethodName, adjust: @escaping @Sendable (inout ExperimentSettings) -> Void = { _ in }) {
         self.name = name
@@ -39,7 +41,7 @@ public struct Study: Sendable {
     public var measuresNoiseCorrelation = false
 
     /// The studies `Example-Tables --study` offers, by name.
-    public static let names = ["seeds", "memorisation", "pairs"]
+    public static let names = ["seeds", "memorisation", "pairs", "baselines", "ablations"]
 
     /// The study `name` at `scale`; nil for an unknown name.
     public static func named(_ name: String, scale: StudyScale) -> Study? {
@@ -47,6 +49,8 @@ public struct Study: Sendable {
         case "seeds": return seeds(scale)
         case "memorisation": return memorisation(scale)
         case "pairs": return pairs(scale)
+        case "baselines": return baselines(scale)  // StudyDefinitions+Ablations.swift
+        case "ablations": return ablations(scale)
         default: return nil
         }
     }

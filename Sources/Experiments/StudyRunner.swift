@@ -78,7 +78,7 @@ public enum StudyRunner {
                 settings.seed = seed
                 settings.methods = [cell.method]
                 settings.output = folder.path
-                let expected = try fingerprint(settings, method: cell.method, train: train, test: test)
+                let expected = try fingerprint(settings, method: cell.method, baseline: cell.baseline, train: train, test: test)
                 if resume, let data = FileManager.default.contents(atPath: file.path) {
                     let run: StudyRun
                     do {
@@ -108,9 +108,10 @@ public enum StudyRunner {
 
     /// The settings that decide a run's result, as its `RunResult.settings` records them: the
     /// experiment's fingerprint, the epochs, learning rate and image counts (the study's subsets).
-    static func fingerprint(_ settings: ExperimentSettings, method: MethodName, train: AnyLabeledImageDataset,
+    /// A baseline-loss cell (`StudyCell.baseline`) adds its loss.
+    static func fingerprint(_ settings: ExperimentSettings, method: MethodName, baseline: BaselineLoss? = nil, train: AnyLabeledImageDataset,
                             test: AnyLabeledImageDataset) throws -> [String: String] {
-        settings.fingerprint(for: method).entries.merging([
+        settings.fingerprint(for: method).entries.merging(baseline?.fingerprint ?? [:]) { $1 }.merging([
             "epochs": String(settings.epochs), "seed": String(settings.seed), "batch_size": String(settings.batchSize),
             "schedule": try settings.plan(resuming: []).trainerConfiguration(for: method.rawValue).scheduleDescription,
             "training_images": String(train.count), "test_images": String(test.count),
@@ -147,11 +148,11 @@ public enum StudyRunner {
             : nil
         let noisyTrain = train.relabeled(noisy?.labels ?? train.labels)
         let source = FERDataSource(train: noisyTrain, test: test, imageSize: settings.imageSize, classBalanced: settings.classBalancedSampling)
-        let model = try ModelFactory.build(cell.method, settings, classNames.count).model
+        let model = try cell.makeModel(settings, classCount: classNames.count)
         var configuration = try settings.plan(resuming: []).trainerConfiguration(for: cell.method.rawValue)
         configuration.checkpointURL = nil
         let trainer = Trainer(model: model, optimizer: try settings.makeOptimizer(parameters: model.parameters), data: source,
-                              configuration: configuration, fingerprint: RunFingerprint(try fingerprint(settings, method: cell.method, train: train, test: test)),
+                              configuration: configuration, fingerprint: RunFingerprint(try fingerprint(settings, method: cell.method, baseline: cell.baseline, train: train, test: test)),
                               progress: progress)
         trainer.noiseMatrix = noisy?.matrix.counts
         var fit: [TrainingFit] = []
@@ -168,8 +169,8 @@ public enum StudyRunner {
         try RunPreflight.createOutputFolder(folder)
         try Reports.write(result, to: folder)
         var correlation: NoiseCorrelation?
-        if study.measuresNoiseCorrelation, cell.method.usesHUM, let noisy {
-            correlation = try measureCorrelation(model, test: test, imageSize: settings.imageSize, batchSize: settings.batchSize,
+        if study.measuresNoiseCorrelation, cell.method.usesHUM, let noisy, let lrn = model.base as? ModelFactory.Model {
+            correlation = try measureCorrelation(lrn, test: test, imageSize: settings.imageSize, batchSize: settings.batchSize,
                                                  noise: noisy.matrix, seed: settings.seed)
         }
         let counts = (0..<test.classCount).map { c in test.labels.filter { $0 == c }.count }
@@ -179,7 +180,7 @@ public enum StudyRunner {
     }
 
     /// The model's predictions on the unaugmented training images (in order), in evaluation mode.
-    static func measureFit(_ model: ModelFactory.Model, probe: some EpochDataSource, cleanLabels: [Int], flipped: Set<Int>,
+    static func measureFit(_ model: some TrainableModel, probe: some EpochDataSource, cleanLabels: [Int], flipped: Set<Int>,
                            batchSize: Int, epoch: Int, seed: UInt64) throws -> TrainingFit {
         model.isTraining = false
         defer { model.isTraining = true }
@@ -190,7 +191,7 @@ public enum StudyRunner {
         try Graph.withoutRecording {
             while let batch = try batches.next() {
                 let p = model.probabilities(images: batch.images, generator: &generator)
-                for (row, predicted) in predictedClasses(p.scalars, classCount: model.classCount).enumerated() {
+                for (row, predicted) in predictedClasses(p.scalars, classCount: p.shape[1]).enumerated() {
                     let i = index + row
                     if flipped.contains(i) {
                         if predicted == batch.labels[row] { flippedNoisy += 1 }

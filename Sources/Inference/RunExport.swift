@@ -56,7 +56,9 @@ public enum RunExport {
         guard classes.count == classCount else {
             throw fail("the settings name \(classes.count) classes (\(classText)) but head.fc1 has \(classCount) outputs")
         }
-        guard let method = settings["method"], let objective = ModelMetadata.objective(methodName: method) else {
+        // A method that trains one of the paper's models with another loss names that model's
+        // method in 'model_method' (Experiments' `BaselineLoss`): it predicts as that model does.
+        guard let method = settings["model_method"] ?? settings["method"], let objective = ModelMetadata.objective(methodName: method) else {
             throw fail("the run's settings have no known 'method' (got \(settings["method"] ?? "none"))")
         }
         guard let imageSize = settings["image_size"].flatMap(Int.init), imageSize > 0 else {
