@@ -149,12 +149,8 @@ struct KernelWorkload<S: TensorScalar> {
     }
 
     mutating func elementwise() {
-        let unary: [(String, (Tensor<S>) -> Tensor<S>)] = [
-            ("neg", { -$0 }), ("exp", { $0.exp() }), ("log", { $0.log() }), ("sqrt", { $0.sqrt() }),
-            ("abs", { $0.abs() }), ("square", { $0.squared() }), ("reciprocal", { $0.reciprocal() }),
-            ("relu", { $0.relu() }), ("sigmoid", { $0.sigmoid() }), ("tanh", { $0.tanh() }),
-            ("softplus", { $0.softplus() }),
-        ]
+        // Every unary op, so a new one is compared on every instruction set without a line here.
+        let unary: [(String, (Tensor<S>) -> Tensor<S>)] = UnaryOp.allCases.map { op in (op.description, { $0.unary(op) }) }
         let binary: [(String, (Tensor<S>, Tensor<S>) -> Tensor<S>)] = [
             ("add", { $0 + $1 }), ("sub", { $0 - $1 }), ("mul", { $0 * $1 }), ("div", { $0 / $1 }),
             ("maximum", { $0.maximum($1) }), ("minimum", { $0.minimum($1) }), ("pow", { $0.abs().pow($1) }),

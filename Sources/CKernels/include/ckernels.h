@@ -82,9 +82,12 @@ int ck_isa(void);
 const char *ck_isa_name(int isa);
 
 // ---- operation codes -------------------------------------------------------------------------
+/// Unary ops: CK_NEG = 0, CK_EXP, ... in the order of ck_unary_ops.h, which defines them.
 enum {
-    CK_NEG = 0, CK_EXP, CK_LOG, CK_SQRT, CK_RELU, CK_SIGMOID, CK_TANH, CK_SOFTPLUS, CK_ABS,
-    CK_SQUARE, CK_RECIPROCAL
+#define CK_UNARY_OP(NAME, FORWARD, BACKWARD) CK_##NAME,
+#include "ck_unary_ops.h"
+#undef CK_UNARY_OP
+    CK_UNARY_OP_COUNT
 };
 enum { CK_ADD = 0, CK_SUB, CK_MUL, CK_DIV, CK_MAXIMUM, CK_MINIMUM, CK_POW };
 enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX };
