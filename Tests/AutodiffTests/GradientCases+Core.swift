@@ -66,6 +66,8 @@ extension GradientCases {
             Case("tanh two-branches tanh(x)*sigmoid(x)", covers: [.unary(.tanh)], inputs: [x]) { $0[0].tanh() * $0[0].sigmoid() },
             Case("softplus", covers: [.unary(.softplus)], inputs: [x]) { $0[0].softplus() },
             Case("softplus large-|x|", covers: [.unary(.softplus)], inputs: [large]) { $0[0].softplus() },
+            Case("silu", covers: [.unary(.silu)], inputs: [x]) { $0[0].silu() },
+            Case("silu large-|x|", covers: [.unary(.silu)], inputs: [large]) { $0[0].silu() },
         ]
     }
 

@@ -17,9 +17,10 @@ import Testing
 
     /// The check can fail: without the cases of one unary op, that op is reported.
     @Test func missingCasesAreReported() {
+        let missingNow = Set(Self.uncovered(by: GradientCases.all))
         for op in UnaryOp.allCases {
             let without = GradientCases.all.filter { !$0.covers.contains(.unary(op)) }
-            #expect(Self.uncovered(by: without) == [.unary(op)], "\(op)")
+            #expect(Set(Self.uncovered(by: without)).subtracting(missingNow) == [.unary(op)], "\(op)")
         }
     }
 

@@ -10,7 +10,7 @@ import CKernels
 
 /// The elementwise functions of one tensor; a node records one as `Op.unary`.
 public enum UnaryOp: String, CaseIterable, Sendable, CustomStringConvertible {
-    case neg, exp, log, sqrt, abs, square, reciprocal, relu, sigmoid, tanh, softplus
+    case neg, exp, log, sqrt, abs, square, reciprocal, relu, sigmoid, tanh, softplus, silu
 
     public var description: String { rawValue }
 }
@@ -40,6 +40,11 @@ extension Tensor {
         case .sigmoid: UnaryKernel(code: Int32(CK_SIGMOID)) { _, y, g in g * y * (1 - y) }
         case .tanh: UnaryKernel(code: Int32(CK_TANH)) { _, y, g in g * (1 - y * y) }
         case .softplus: UnaryKernel(code: Int32(CK_SOFTPLUS)) { x, _, g in g * x.sigmoid() }
+        // s + x·s·(1 − s) = s + y·(1 − s), s = sigmoid(x).
+        case .silu: UnaryKernel(code: Int32(CK_SILU)) { x, y, g in
+            let s = x.sigmoid()
+            return g * (s + y * (1 - s))
+        }
         }
     }
 }
@@ -71,4 +76,6 @@ extension Tensor {
     public func tanh() -> Tensor { unary(.tanh) }
     /// log(1 + e^x), computed without overflow for large |x|.
     public func softplus() -> Tensor { unary(.softplus) }
+    /// x · sigmoid(x) (SiLU, also called swish), as PyTorch's `silu`.
+    public func silu() -> Tensor { unary(.silu) }
 }

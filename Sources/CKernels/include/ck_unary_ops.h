@@ -23,3 +23,5 @@ CK_UNARY_OP(SOFTPLUS, FN(softplus_value)(x), g * FN(sigmoid_value)(x))
 CK_UNARY_OP(ABS, MATH(fabs)(x), x > 0 ? g : (x < 0 ? -g : (T)0))
 CK_UNARY_OP(SQUARE, x * x, (T)2 * x * g)
 CK_UNARY_OP(RECIPROCAL, (T)1 / x, -g * y * y)
+// x·sigmoid(x) (SiLU, or swish); d/dx = s + x·s·(1 − s) = s + y·(1 − s) with s = sigmoid(x).
+CK_UNARY_OP(SILU, x * FN(sigmoid_value)(x), g * (FN(sigmoid_value)(x) + y * ((T)1 - FN(sigmoid_value)(x))))
