@@ -42,6 +42,28 @@ import Testing
         #expect(String(cString: ck_isa_name(ck_isa())) == Kernels.instructionSet.rawValue)
     }
 
+    /// Nothing runs at load: the CPU and LRN_MAX_ISA are probed on the first kernel call, so a
+    /// value set before it is obeyed, and eight threads making that call together probe once.
+    @Test func theProbeRunsOnceOnFirstUse() async {
+        await #expect(processExitsWith: .success) {
+            precondition(ck_testing_isa_probes() == 0, "the CPU was probed before any kernel ran")
+            setenv("LRN_MAX_ISA", "generic", 1)
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in _ = Tensor<Float>(zeros: [100_000]).relu() }
+            precondition(ck_testing_isa_probes() == 1, "probed \(ck_testing_isa_probes()) times")
+            precondition(Kernels.instructionSet == .generic, "LRN_MAX_ISA=generic set before the first kernel was not obeyed")
+        }
+    }
+
+    /// An unknown LRN_MAX_ISA stops the process at the first kernel call, naming the variable.
+    @Test func anUnknownCapStopsTheFirstKernelCall() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            setenv("LRN_MAX_ISA", "avx", 1)
+            _ = Tensor<Float>(zeros: [3]).relu()
+        }
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(stderr.contains("LRN_MAX_ISA=avx: expected generic, avx2 or avx512"), "stderr: \(stderr)")
+    }
+
     @Test func theVariableNamesACapOrIsRefused() {
         #expect(ck_isa_parse_cap("generic") == Int32(CK_ISA_GENERIC))
         #expect(ck_isa_parse_cap("avx2") == Int32(CK_ISA_AVX2))
