@@ -18,6 +18,13 @@ public struct BackboneDescription: Equatable, Sendable {
         self.blocksPerStage = blocksPerStage
     }
 
+    /// A lower bound on the backbone's weights: every `BasicBlock` of a stage of width w holds a
+    /// 3x3 convolution from w to w channels. Lets a loader refuse metadata describing a network far
+    /// larger than the file before building it (widths up to 10^6 would exhaust memory).
+    public var leastWeightCount: Double {
+        zip(widths, blocksPerStage).reduce(0) { $0 + Double($1.1) * 9 * Double($1.0) * Double($1.0) }
+    }
+
     /// torchvision's resnet18 and the project's default SmallResNet.
     public static let resnet18 = BackboneDescription(name: "resnet18", stem: .imageNet, widths: [64, 128, 256, 512], blocksPerStage: [2, 2, 2, 2])
     public static let small = BackboneDescription(name: "small", stem: .small, widths: [16, 32, 64, 128], blocksPerStage: [1, 1, 1, 1])

@@ -82,6 +82,8 @@ import Testing
             ("covariance", "diagonal", "metadata 'covariance' is 'diagonal', expected 'full' or 'low-rank:R'"),
             ("image_size", "0", "metadata 'image_size' is '0', expected an integer in 1...4096"),
             ("backbone_blocks", "[1]", "metadata 'backbone_blocks' has 1 stages but backbone_widths has 2"),
+            // Refused before the network is built: these widths would need terabytes.
+            ("backbone_widths", "[999999,999999]", "the metadata's backbone (widths [999999, 999999], blocks"),
         ]
         for (index, (key, value, expected)) in cases.enumerated() {
             var metadata = tinyMetadata().dictionary
