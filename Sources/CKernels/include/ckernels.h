@@ -73,8 +73,9 @@ int ck_malloc_keep_freed_memory(void);
 
 // ---- instruction sets ------------------------------------------------------------------------
 // Hot kernels exist for baseline x86-64 (generic), AVX2+FMA and AVX-512 (F, BW, DQ, VL); one is
-// chosen at load: the best the CPU supports and the OS enabled, capped by the environment
-// variable LRN_MAX_ISA=generic|avx2|avx512. Every variant gives the same bits as the generic one.
+// chosen on the first kernel call (nothing runs at load; thread-safe): the best the CPU supports
+// and the OS enabled, capped by the environment variable LRN_MAX_ISA=generic|avx2|avx512. Every
+// variant gives the same bits as the generic one.
 enum { CK_ISA_GENERIC = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2 };
 /// The instruction set the kernels use.
 int ck_isa(void);
