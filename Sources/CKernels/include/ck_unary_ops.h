@@ -7,8 +7,9 @@
 // Inside the expressions: T is the element type, MATH(fn) libm's function for T, EXP the
 // vectorisable exp, FN(sigmoid_value) and FN(softplus_value) the helpers of elementwise_impl.h.
 // Every operand is loaded unconditionally, so a `?:` becomes a select and the loop vectorises;
-// wrap an expression holding a comma in parentheses. The Swift side (Sources/Autodiff/Ops/Unary.swift)
-// names each code in its row, beside the derivative that UnaryDerivativeTests holds the backward to.
+// wrap an expression holding a comma in parentheses. The Swift side
+// (Sources/Autodiff/Ops/Unary.swift) names each code in its row, beside the derivative that
+// UnaryDerivativeTests holds the backward loop to.
 
 CK_UNARY_OP(NEG, -x, -g)
 CK_UNARY_OP(EXP, EXP(x), g * y)
