@@ -1,7 +1,9 @@
-// Chooses the instruction set of the kernels once, at load: the best the CPU supports and the
-// OS saves the registers of (a VM may hide AVX-512 state even when cpuid lists it), capped by
-// LRN_MAX_ISA. The kernels read ck_isa_active through their tables (isa.h).
+// Chooses the instruction set of the kernels once, on the first kernel call (loading the library
+// runs nothing): the best the CPU supports and the OS saves the registers of (a VM may hide
+// AVX-512 state even when cpuid lists it), capped by LRN_MAX_ISA. The kernels read ck_isa_active
+// through their tables (isa.h).
 #include "isa.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,10 @@
 #include <cpuid.h>
 #endif
 
-int ck_isa_active = CK_ISA_GENERIC;
+int ck_isa_active = -1;
+// How many times the probe ran (1 at most; read by the test support).
+int ck_isa_probes;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 
 const char *ck_isa_name(int isa) {
     switch (isa) {
@@ -48,7 +53,7 @@ int ck_isa_cpu_best(void) {
 #endif
 }
 
-int ck_isa(void) { return ck_isa_active; }
+int ck_isa(void) { return ck_isa_in_use(); }
 
 /// The set LRN_MAX_ISA's value names: CK_ISA_AVX512 (no cap) for NULL or "", -1 if unknown.
 int ck_isa_parse_cap(const char *value) {
@@ -58,9 +63,10 @@ int ck_isa_parse_cap(const char *value) {
     return -1;
 }
 
-// Runs before main (and before any kernel). An unknown LRN_MAX_ISA stops the process with a
-// message: running on another instruction set than the one asked for would mislead silently.
-__attribute__((constructor)) static void ck_init_isa(void) {
+// Runs once, on the first kernel call or ck_isa() (pthread_once: concurrent first calls wait for
+// one probe). An unknown LRN_MAX_ISA stops the process with a message: running on another
+// instruction set than the one asked for would mislead silently, and a kernel cannot throw.
+static void probe(void) {
     const char *value = getenv("LRN_MAX_ISA");
     const int cap = ck_isa_parse_cap(value);
     if (cap < 0) {
@@ -68,5 +74,11 @@ __attribute__((constructor)) static void ck_init_isa(void) {
         exit(EXIT_FAILURE);
     }
     const int best = ck_isa_cpu_best();
-    ck_isa_active = best < cap ? best : cap;
+    __atomic_fetch_add(&ck_isa_probes, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&ck_isa_active, best < cap ? best : cap, __ATOMIC_RELEASE);
+}
+
+int ck_isa_probe(void) {
+    pthread_once(&probe_once, probe);
+    return __atomic_load_n(&ck_isa_active, __ATOMIC_ACQUIRE);
 }

@@ -59,6 +59,7 @@ public enum ModelFile {
             throw InferenceError.invalidModelFile(path: path, reason: "\(error)")
         }
         let metadata = try ModelMetadata(dictionary: file.metadata, path: path)
+        try requireRoom(for: metadata, values: file.entries.reduce(0.0) { $0 + Double($1.elementCount) }, path: path)
         let model = makeModel(metadata)
         var shapes: [String: [Int]] = [:]
         for entry in file.entries { shapes[entry.name] = entry.shape }
@@ -82,6 +83,7 @@ public enum ModelFile {
 
     /// A model from weights in memory (e.g. a run's checkpoint), checked as a file would be.
     public static func load(state: [String: Tensor<Float>], metadata: ModelMetadata, source: String) throws -> LoadedModel {
+        try requireRoom(for: metadata, values: state.values.reduce(0.0) { $0 + Double($1.count) }, path: source)
         let model = makeModel(metadata)
         let problems = differences(state.mapValues(\.shape), from: model)
         guard problems.isEmpty else {
@@ -99,6 +101,14 @@ public enum ModelFile {
         let checkpoint = try RunExport.checkpointURL(run: run)
         let (state, metadata) = try RunExport.modelState(checkpoint: checkpoint)
         return try load(state: state, metadata: metadata, source: checkpoint.path)
+    }
+
+    /// Refuses metadata whose backbone needs more weights than the file holds, before building it.
+    static func requireRoom(for metadata: ModelMetadata, values: Double, path: String) throws {
+        let least = metadata.backbone.leastWeightCount
+        guard least <= values else {
+            throw InferenceError.invalidModelFile(path: path, reason: "the metadata's backbone (widths \(metadata.backbone.widths), blocks \(metadata.backbone.blocksPerStage)) needs at least \(Int(least.rounded())) weights, the file holds \(Int(values)) values")
+        }
     }
 
     /// Missing and extra names and shape mismatches, one line each.

@@ -18,6 +18,13 @@ public struct BackboneDescription: Equatable, Sendable {
         self.blocksPerStage = blocksPerStage
     }
 
+    /// A lower bound on the backbone's weights: every `BasicBlock` of a stage of width w holds a
+    /// 3x3 convolution from w to w channels. Lets a loader refuse metadata describing a network far
+    /// larger than the file before building it (widths up to 10^6 would exhaust memory).
+    public var leastWeightCount: Double {
+        zip(widths, blocksPerStage).reduce(0) { $0 + Double($1.1) * 9 * Double($1.0) * Double($1.0) }
+    }
+
     /// torchvision's resnet18 and the project's default SmallResNet.
     public static let resnet18 = BackboneDescription(name: "resnet18", stem: .imageNet, widths: [64, 128, 256, 512], blocksPerStage: [2, 2, 2, 2])
     public static let small = BackboneDescription(name: "small", stem: .small, widths: [16, 32, 64, 128], blocksPerStage: [1, 1, 1, 1])
@@ -163,6 +170,18 @@ public struct ModelMetadata: Equatable, Sendable {
             guard let v = Double(text), v.isFinite else { throw fail(key, "is '\(text)', expected a finite number") }
             return v
         }
+        // The model holds these as Float: a finite Double beyond Float's range (1e300) would
+        // become infinity and pass every later check.
+        func floats(_ key: String, count: Int) throws -> [Float] {
+            let values = try numbers(key, count: count).map { Float($0) }
+            guard values.allSatisfy(\.isFinite) else { throw fail(key, "is \(try value(key)), beyond Float's range (±3.4e38)") }
+            return values
+        }
+        func float(_ key: String) throws -> Float {
+            let v = Float(try number(key))
+            guard v.isFinite else { throw fail(key, "is '\(try value(key))', beyond Float's range (±3.4e38)") }
+            return v
+        }
         func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int {
             let text = try value(key)
             guard let v = Int(text), range.contains(v) else { throw fail(key, "is '\(text)', expected an integer in \(range.lowerBound)...\(range.upperBound)") }
@@ -175,8 +194,8 @@ public struct ModelMetadata: Equatable, Sendable {
         guard Set(names).count == names.count else { throw fail("classes", "names a class twice: \(names)") }
         classNames = names
         imageSize = try integer("image_size", in: 1...4096)
-        mean = try numbers("normalization_mean", count: 3).map { Float($0) }
-        std = try numbers("normalization_std", count: 3).map { Float($0) }
+        mean = try floats("normalization_mean", count: 3)
+        std = try floats("normalization_std", count: 3)
         guard std.allSatisfy({ $0 > 0 }) else { throw fail("normalization_std", "must be positive, got \(std)") }
         let stem: ResNet<Float>.Stem
         switch try value("backbone_stem") {
@@ -195,7 +214,7 @@ public struct ModelMetadata: Equatable, Sendable {
         if let method = d["method"], Self.objective(methodName: method) != objective {
             throw fail("method", "is '\(method)' but objective is '\(objectiveText)'")
         }
-        temperature = Float(try number("temperature"))
+        temperature = try float("temperature")
         guard temperature > 0 else { throw fail("temperature", "must be positive, got \(temperature)") }
         sampleCount = try integer("mc_samples", in: 1...1_000_000)
         let covarianceText = try value("covariance")
@@ -206,7 +225,7 @@ public struct ModelMetadata: Equatable, Sendable {
         } else {
             throw fail("covariance", "is '\(covarianceText)', expected 'full' or 'low-rank:R' with R > 0")
         }
-        diagonalFloor = Float(try number("diagonal_floor"))
+        diagonalFloor = try float("diagonal_floor")
         guard diagonalFloor >= 0 else { throw fail("diagonal_floor", "must not be negative, got \(diagonalFloor)") }
         notes = d.filter { !Self.keys.contains($0.key) }
     }

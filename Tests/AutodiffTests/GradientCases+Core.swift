@@ -52,20 +52,22 @@ extension GradientCases {
         for i in [0, 3, 9] { withZeros.data[i] = 0 }  // ReLU's kink, skipped by allowKinks
         let large = Tensor<Double>(shape: [6], scalars: [-60, -25, -0.5, 0.5, 25, 60])
         return [
-            Case("neg", covers: [.neg], inputs: [x]) { -$0[0] },
-            Case("exp", covers: [.exp], inputs: [x]) { $0[0].exp() },
-            Case("log", covers: [.log], inputs: [pos]) { $0[0].log() },
-            Case("sqrt", covers: [.sqrt], inputs: [pos]) { $0[0].sqrt() },
-            Case("abs", covers: [.abs], inputs: [far]) { $0[0].abs() },
-            Case("squared", covers: [.square], inputs: [x]) { $0[0].squared() },
-            Case("reciprocal", covers: [.reciprocal], inputs: [far]) { $0[0].reciprocal() },
-            Case("relu with-zeros", covers: [.relu], inputs: [withZeros], allowKinks: true) { $0[0].relu() },
-            Case("sigmoid", covers: [.sigmoid], inputs: [x]) { $0[0].sigmoid() },
-            Case("sigmoid large-|x|", covers: [.sigmoid], inputs: [large]) { $0[0].sigmoid() },
-            Case("tanh", covers: [.tanh], inputs: [x]) { $0[0].tanh() },
-            Case("tanh two-branches tanh(x)*sigmoid(x)", covers: [.tanh], inputs: [x]) { $0[0].tanh() * $0[0].sigmoid() },
-            Case("softplus", covers: [.softplus], inputs: [x]) { $0[0].softplus() },
-            Case("softplus large-|x|", covers: [.softplus], inputs: [large]) { $0[0].softplus() },
+            Case("neg", covers: [.unary(.neg)], inputs: [x]) { -$0[0] },
+            Case("exp", covers: [.unary(.exp)], inputs: [x]) { $0[0].exp() },
+            Case("log", covers: [.unary(.log)], inputs: [pos]) { $0[0].log() },
+            Case("sqrt", covers: [.unary(.sqrt)], inputs: [pos]) { $0[0].sqrt() },
+            Case("abs", covers: [.unary(.abs)], inputs: [far]) { $0[0].abs() },
+            Case("squared", covers: [.unary(.square)], inputs: [x]) { $0[0].squared() },
+            Case("reciprocal", covers: [.unary(.reciprocal)], inputs: [far]) { $0[0].reciprocal() },
+            Case("relu with-zeros", covers: [.unary(.relu)], inputs: [withZeros], allowKinks: true) { $0[0].relu() },
+            Case("sigmoid", covers: [.unary(.sigmoid)], inputs: [x]) { $0[0].sigmoid() },
+            Case("sigmoid large-|x|", covers: [.unary(.sigmoid)], inputs: [large]) { $0[0].sigmoid() },
+            Case("tanh", covers: [.unary(.tanh)], inputs: [x]) { $0[0].tanh() },
+            Case("tanh two-branches tanh(x)*sigmoid(x)", covers: [.unary(.tanh)], inputs: [x]) { $0[0].tanh() * $0[0].sigmoid() },
+            Case("softplus", covers: [.unary(.softplus)], inputs: [x]) { $0[0].softplus() },
+            Case("softplus large-|x|", covers: [.unary(.softplus)], inputs: [large]) { $0[0].softplus() },
+            Case("silu", covers: [.unary(.silu)], inputs: [x]) { $0[0].silu() },
+            Case("silu large-|x|", covers: [.unary(.silu)], inputs: [large]) { $0[0].silu() },
         ]
     }
 

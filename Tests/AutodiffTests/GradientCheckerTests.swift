@@ -6,7 +6,7 @@ import Testing
     /// x² with a backward that forgets the factor 2.
     static func brokenSquare<S>(_ x: Tensor<S>) -> Tensor<S> {
         let out = Graph.withoutRecording { x * x }
-        return out.recorded(.square, [x]) { g in [g * x] }
+        return out.recorded(.unary(.square), [x]) { g in [g * x] }
     }
 
     @Test func wrongBackwardFails() {

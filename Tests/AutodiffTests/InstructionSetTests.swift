@@ -42,6 +42,28 @@ import Testing
         #expect(String(cString: ck_isa_name(ck_isa())) == Kernels.instructionSet.rawValue)
     }
 
+    /// Nothing runs at load: the CPU and LRN_MAX_ISA are probed on the first kernel call, so a
+    /// value set before it is obeyed, and eight threads making that call together probe once.
+    @Test func theProbeRunsOnceOnFirstUse() async {
+        await #expect(processExitsWith: .success) {
+            precondition(ck_testing_isa_probes() == 0, "the CPU was probed before any kernel ran")
+            setenv("LRN_MAX_ISA", "generic", 1)
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in _ = Tensor<Float>(zeros: [100_000]).relu() }
+            precondition(ck_testing_isa_probes() == 1, "probed \(ck_testing_isa_probes()) times")
+            precondition(Kernels.instructionSet == .generic, "LRN_MAX_ISA=generic set before the first kernel was not obeyed")
+        }
+    }
+
+    /// An unknown LRN_MAX_ISA stops the process at the first kernel call, naming the variable.
+    @Test func anUnknownCapStopsTheFirstKernelCall() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            setenv("LRN_MAX_ISA", "avx", 1)
+            _ = Tensor<Float>(zeros: [3]).relu()
+        }
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(stderr.contains("LRN_MAX_ISA=avx: expected generic, avx2 or avx512"), "stderr: \(stderr)")
+    }
+
     @Test func theVariableNamesACapOrIsRefused() {
         #expect(ck_isa_parse_cap("generic") == Int32(CK_ISA_GENERIC))
         #expect(ck_isa_parse_cap("avx2") == Int32(CK_ISA_AVX2))
@@ -149,12 +171,8 @@ struct KernelWorkload<S: TensorScalar> {
     }
 
     mutating func elementwise() {
-        let unary: [(String, (Tensor<S>) -> Tensor<S>)] = [
-            ("neg", { -$0 }), ("exp", { $0.exp() }), ("log", { $0.log() }), ("sqrt", { $0.sqrt() }),
-            ("abs", { $0.abs() }), ("square", { $0.squared() }), ("reciprocal", { $0.reciprocal() }),
-            ("relu", { $0.relu() }), ("sigmoid", { $0.sigmoid() }), ("tanh", { $0.tanh() }),
-            ("softplus", { $0.softplus() }),
-        ]
+        // Every unary op, so a new one is compared on every instruction set without a line here.
+        let unary: [(String, (Tensor<S>) -> Tensor<S>)] = UnaryOp.allCases.map { op in (op.description, { $0.unary(op) }) }
         let binary: [(String, (Tensor<S>, Tensor<S>) -> Tensor<S>)] = [
             ("add", { $0 + $1 }), ("sub", { $0 - $1 }), ("mul", { $0 * $1 }), ("div", { $0 / $1 }),
             ("maximum", { $0.maximum($1) }), ("minimum", { $0.minimum($1) }), ("pow", { $0.abs().pow($1) }),

@@ -72,11 +72,18 @@ import Testing
             ("normalization_std", "[0.2,0,0.2]", "metadata 'normalization_std' must be positive"),
             ("normalization_mean", "[0.5,0.5]", "metadata 'normalization_mean' has 2 values, expected 3"),
             ("temperature", "nan", "metadata 'temperature' is 'nan', expected a finite number"),
+            // Finite as Double, infinite as the Float the model holds.
+            ("temperature", "1e300", "metadata 'temperature' is '1e300', beyond Float's range"),
+            ("diagonal_floor", "-1e39", "metadata 'diagonal_floor' is '-1e39', beyond Float's range"),
+            ("normalization_std", "[0.2,1e39,0.2]", "metadata 'normalization_std' is [0.2,1e39,0.2], beyond Float's range"),
+            ("normalization_mean", "[0.5,-1e300,0.5]", "metadata 'normalization_mean' is [0.5,-1e300,0.5], beyond Float's range"),
             ("objective", "SVM", "metadata 'objective' is 'SVM', expected one of CE, CE+CLD, HUM, HUM+CLD"),
             ("method", "ce", "metadata 'method' is 'ce' but objective is 'HUM+CLD'"),
             ("covariance", "diagonal", "metadata 'covariance' is 'diagonal', expected 'full' or 'low-rank:R'"),
             ("image_size", "0", "metadata 'image_size' is '0', expected an integer in 1...4096"),
             ("backbone_blocks", "[1]", "metadata 'backbone_blocks' has 1 stages but backbone_widths has 2"),
+            // Refused before the network is built: these widths would need terabytes.
+            ("backbone_widths", "[999999,999999]", "the metadata's backbone (widths [999999, 999999], blocks"),
         ]
         for (index, (key, value, expected)) in cases.enumerated() {
             var metadata = tinyMetadata().dictionary

@@ -1,6 +1,6 @@
 import CKernels
 
-/// The instruction sets the C kernels are compiled for. One is chosen when the process starts:
+/// The instruction sets the C kernels are compiled for. One is chosen on the first kernel call:
 /// the best the CPU supports (and the OS enabled), capped by the environment variable
 /// `LRN_MAX_ISA=generic|avx2|avx512`. All give the same results, bit for bit.
 public enum InstructionSet: String, Sendable, CaseIterable {

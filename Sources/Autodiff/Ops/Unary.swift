@@ -1,11 +1,19 @@
 import CKernels
 
-// Elementwise functions of one tensor, each declared once in `Tensor.unaryKernel` below: the C code
-// of its forward and backward loops (Sources/CKernels/elementwise_impl.h, `unary` and `unary_bw`)
-// and, beside it, its derivative as Swift ops on the saved input x, the saved output y and the
-// output gradient g. Backward runs the C loop, one vectorised pass (relu's backward alone was 6 %
-// of a ResNet18 step as separate ops); the Swift derivative is the reference that
-// UnaryDerivativeTests holds every C loop to, so the two cannot drift apart.
+// Elementwise functions of one tensor. Each is declared once in Swift, here: its case in
+// `UnaryOp`, its row in `Tensor.unaryKernel` (the C code of its loops, generated from its line in
+// Sources/CKernels/include/ck_unary_ops.h, and its derivative as Swift ops on the saved input x,
+// the saved output y and the output gradient g) and its public function. Backward runs the C
+// loop, one vectorised pass (relu's backward alone was 6 % of a ResNet18 step as separate ops);
+// the Swift derivative is the reference that UnaryDerivativeTests holds every C loop to, so the
+// two cannot drift apart.
+
+/// The elementwise functions of one tensor; a node records one as `Op.unary`.
+public enum UnaryOp: String, CaseIterable, Sendable, CustomStringConvertible {
+    case neg, exp, log, sqrt, abs, square, reciprocal, relu, sigmoid, tanh, softplus, silu
+
+    public var description: String { rawValue }
+}
 
 /// How a unary op runs: its C kernel code (`CK_…`, the same for the forward and the backward
 /// loop) and its derivative in x (input), y (output) and g (output gradient).
@@ -15,9 +23,9 @@ struct UnaryKernel<Scalar: TensorScalar> {
 }
 
 extension Tensor {
-    /// The kernel of each unary op; nil for every other op. Adding a unary op: its case in `Op`,
-    /// a row here and a public function below, its C loops, and a gradient case.
-    static func unaryKernel(_ op: Op) -> UnaryKernel<Scalar>? {
+    /// The kernel of each unary op. Adding one: its case in `UnaryOp`, a row here and a public
+    /// function below; its line in ck_unary_ops.h; a gradient case (GradientCases+Core.swift).
+    static func unaryKernel(_ op: UnaryOp) -> UnaryKernel<Scalar> {
         switch op {
         case .neg: UnaryKernel(code: Int32(CK_NEG)) { _, _, g in -g }
         case .exp: UnaryKernel(code: Int32(CK_EXP)) { _, y, g in g * y }
@@ -32,19 +40,23 @@ extension Tensor {
         case .sigmoid: UnaryKernel(code: Int32(CK_SIGMOID)) { _, y, g in g * y * (1 - y) }
         case .tanh: UnaryKernel(code: Int32(CK_TANH)) { _, y, g in g * (1 - y * y) }
         case .softplus: UnaryKernel(code: Int32(CK_SOFTPLUS)) { x, _, g in g * x.sigmoid() }
-        default: nil
+        // s + x·s·(1 − s) = s + y·(1 − s), s = sigmoid(x).
+        case .silu: UnaryKernel(code: Int32(CK_SILU)) { x, y, g in
+            let s = x.sigmoid()
+            return g * (s + y * (1 - s))
+        }
         }
     }
 }
 
 extension Tensor {
-    func unary(_ op: Op) -> Tensor {
-        guard let kernel = Tensor.unaryKernel(op) else { preconditionFailure("\(op) is not a unary op") }
+    func unary(_ op: UnaryOp) -> Tensor {
+        let kernel = Tensor.unaryKernel(op)
         let x = self
         let out = Tensor(uninitializedShape: shape)
         Scalar.kernelUnary(kernel.code, count, x.data, out.data)
         let y = out.savedForBackward()
-        return out.recorded(op, [x]) { g in
+        return out.recorded(.unary(op), [x]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
             Scalar.kernelUnaryBackward(kernel.code, x.count, x.data, y.data, g.data, gx.data)
             return [gx]
@@ -64,4 +76,6 @@ extension Tensor {
     public func tanh() -> Tensor { unary(.tanh) }
     /// log(1 + e^x), computed without overflow for large |x|.
     public func softplus() -> Tensor { unary(.softplus) }
+    /// x · sigmoid(x) (SiLU, also called swish), as PyTorch's `silu`.
+    public func silu() -> Tensor { unary(.silu) }
 }

@@ -73,8 +73,9 @@ int ck_malloc_keep_freed_memory(void);
 
 // ---- instruction sets ------------------------------------------------------------------------
 // Hot kernels exist for baseline x86-64 (generic), AVX2+FMA and AVX-512 (F, BW, DQ, VL); one is
-// chosen at load: the best the CPU supports and the OS enabled, capped by the environment
-// variable LRN_MAX_ISA=generic|avx2|avx512. Every variant gives the same bits as the generic one.
+// chosen on the first kernel call (nothing runs at load; thread-safe): the best the CPU supports
+// and the OS enabled, capped by the environment variable LRN_MAX_ISA=generic|avx2|avx512. Every
+// variant gives the same bits as the generic one.
 enum { CK_ISA_GENERIC = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2 };
 /// The instruction set the kernels use.
 int ck_isa(void);
@@ -82,9 +83,12 @@ int ck_isa(void);
 const char *ck_isa_name(int isa);
 
 // ---- operation codes -------------------------------------------------------------------------
+/// Unary ops: CK_NEG = 0, CK_EXP, ... in the order of ck_unary_ops.h, which defines them.
 enum {
-    CK_NEG = 0, CK_EXP, CK_LOG, CK_SQRT, CK_RELU, CK_SIGMOID, CK_TANH, CK_SOFTPLUS, CK_ABS,
-    CK_SQUARE, CK_RECIPROCAL
+#define CK_UNARY_OP(NAME, FORWARD, BACKWARD) CK_##NAME,
+#include "ck_unary_ops.h"
+#undef CK_UNARY_OP
+    CK_UNARY_OP_COUNT
 };
 enum { CK_ADD = 0, CK_SUB, CK_MUL, CK_DIV, CK_MAXIMUM, CK_MINIMUM, CK_POW };
 enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX };

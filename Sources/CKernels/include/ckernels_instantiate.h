@@ -15,7 +15,7 @@
 //                    workers and their helpers; FN and CHUNK add the ISA to the name, API(name)
 //                    names a public entry point;
 //   CK_PART_ENTRIES  once: the public entry points, where CHUNK(name) is the worker of the
-//                    instruction set in use (a table indexed by ck_isa_active).
+//                    instruction set in use (a table indexed by ck_isa_in_use()).
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)
 #define API(name) CAT(name, S)

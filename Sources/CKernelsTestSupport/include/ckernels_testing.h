@@ -13,8 +13,12 @@ int ck_testing_cpu_supports_isa(int isa);
 /// -1 (and changes nothing) when the CPU cannot run it. Not thread-safe: serialized tests only.
 int ck_testing_use_isa(int isa);
 /// How CKernels reads LRN_MAX_ISA (defined in isa.c): the cap a value names, CK_ISA_AVX512 for
-/// NULL or "" (no cap), -1 for anything else (the process then stops at load with a message).
+/// NULL or "" (no cap), -1 for anything else (the process then stops at the first kernel call
+/// with a message).
 int ck_isa_parse_cap(const char *value);
+/// How many times CKernels has probed the CPU and LRN_MAX_ISA: 0 until the first kernel call or
+/// ck_isa(), then 1.
+int ck_testing_isa_probes(void);
 
 /// Defined in CKernels (memory.c): while enabled, every tensor buffer handed out (fresh or reused)
 /// is filled with NaN first, so a kernel that reads before writing shows it. Returns the previous
