@@ -33,8 +33,10 @@ static inline long end_valid(long offset, long stride, long size, long limit) {
 #include <stdio.h>
 #include <stdlib.h>
 
-// Until measured faster end to end (Documentation/Performance.md), im2col stays the default.
-#define CK_CONV_ENGINE_BUILT_IN CK_CONV_ENGINE_IM2COL
+// oneDNN: measured faster end to end on `Benchmarks resnet`, training and inference
+// (Documentation/Performance.md, "oneDNN at the op boundary"). im2col stays the reference and
+// the engine whose results do not depend on the thread count (LRN_CONV_ENGINE=im2col).
+#define CK_CONV_ENGINE_BUILT_IN CK_CONV_ENGINE_ONEDNN
 
 int ck_conv_engine_active = CK_CONV_ENGINE_BUILT_IN;
 static int conv_engine_from_environment = CK_CONV_ENGINE_DEFAULT;
