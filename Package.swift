@@ -21,11 +21,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C kernels and the system libraries they and the image decoders link.
+        // C kernels and the system libraries they and the image decoders link. oneDNN 2.x
+        // (libdnnl-dev) is the float32 convolution engine (Sources/CKernels/conv_onednn.c); it is
+        // linked here by name like OpenBLAS, since a module map's `link` only reaches Swift
+        // importers, not C. omp5 first: the GOMP_* calls of OpenBLAS and oneDNN (both built on
+        // libgomp) bind to LLVM's runtime, so one thread pool serves all three.
         .target(
             name: "CKernels",
             linkerSettings: [
                 .linkedLibrary("omp5"),
+                .linkedLibrary("dnnl"),
                 .linkedLibrary("openblas"),
                 .linkedLibrary("lapacke"),
                 .linkedLibrary("m"),

@@ -1,4 +1,5 @@
 import Autodiff
+import CKernels
 import Foundation
 import Layers
 
@@ -21,6 +22,7 @@ func resnetBenchmarks() -> [String: Double] {
     var phases: (forward: [Double], backward: [Double], update: [Double]) = ([], [], [])
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     model.isTraining = true
+    ck_onednn_stats_reset()
     let train = timed(iterations: iterations) {
         let t0 = now()
         let loss = crossEntropy(model(images), labels)
@@ -46,12 +48,16 @@ func resnetBenchmarks() -> [String: Double] {
     print(String(format: "    CPU %.2f s/step: %.2f of %d cores used; with all %d cores busy: %.1f images/s",
                  train.cpu, train.cpu / train.median, cores, cores, Double(batch) * Double(cores) / train.cpu))
 
+    let trainOneDNN = oneDNNShare(steps: iterations + 1, stepSeconds: train.median)
+
     // Inference as Inference's Predictor runs it: batch norms folded into the convolutions, once.
     model.isTraining = false
     let folded = model.foldedForInference()
+    ck_onednn_stats_reset()
     let inference = timed(iterations: iterations) {
         _ = folded(images)
     }
+    let inferenceOneDNN = oneDNNShare(steps: iterations + 1, stepSeconds: inference.median)
     print(String(format: "  inference (eval, BN folded, no graph): %.3f s/batch median = %.1f images/s",
                  inference.median, Double(batch) / inference.median))
     print(String(format: "    CPU %.2f s/batch: %.2f of %d cores used; with all %d cores busy: %.1f images/s",
@@ -75,5 +81,22 @@ func resnetBenchmarks() -> [String: Double] {
         "inference_images_per_second": Double(batch) / inference.median,
         "peak_rss_mb": peak,
         "train_peak_tensor_mb": Double(storage.peakLiveBytes) / 1e6,
+        "train_onednn_reorder_seconds": trainOneDNN.reorder,
+        "train_onednn_primitive_seconds": trainOneDNN.primitive,
+        "inference_onednn_reorder_seconds": inferenceOneDNN.reorder,
+        "inference_onednn_primitive_seconds": inferenceOneDNN.primitive,
     ]
+}
+
+/// Per step (or batch), the seconds oneDNN convolutions spent in their layout reorders and in the
+/// primitives, averaged over the `steps` run since the statistics were reset (warm-up included,
+/// so the first call's JIT counts in); printed when oneDNN ran at all.
+private func oneDNNShare(steps: Int, stepSeconds: Double) -> (reorder: Double, primitive: Double) {
+    let stats = ck_onednn_stats()
+    let reorder = Double(stats.reorder_ns) / 1e9 / Double(steps), primitive = Double(stats.primitive_ns) / 1e9 / Double(steps)
+    if stats.calls > 0 {
+        print(String(format: "    oneDNN: %.3f s in primitives + %.3f s in layout reorders per step (reorders: %.0f %% of oneDNN's time, %.0f %% of the median step); %llu calls, %llu refused",
+                     primitive, reorder, 100 * reorder / (reorder + primitive), 100 * reorder / stepSeconds, stats.calls, stats.refused))
+    }
+    return (reorder, primitive)
 }

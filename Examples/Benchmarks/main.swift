@@ -24,16 +24,28 @@ if let flag = arguments.firstIndex(of: "--output"), flag + 1 < arguments.count {
 // speed/footprint trade-off of Documentation/Performance.md's memory section.
 let cacheWithinPeak = arguments.contains("--storage-cache-within-peak")
 arguments.removeAll { $0 == "--storage-cache-within-peak" }
+// --conv-engine im2col|onednn: the engine of float32 convolutions
+// (RuntimeConfiguration.convolutionEngine; LRN_CONV_ENGINE still overrides it).
+var convolutionEngine: ConvolutionEngine?
+if let flag = arguments.firstIndex(of: "--conv-engine") {
+    guard flag + 1 < arguments.count, let engine = ConvolutionEngine(rawValue: arguments[flag + 1]) else {
+        FileHandle.standardError.write("--conv-engine: expected \(ConvolutionEngine.allCases.map(\.rawValue).joined(separator: " or "))\n".data(using: .utf8)!)
+        exit(2)
+    }
+    convolutionEngine = engine
+    arguments.removeSubrange(flag...(flag + 1))
+}
 if arguments.contains("--help") {
-    print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json] [--storage-cache-within-peak]")
+    print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json] [--storage-cache-within-peak] [--conv-engine im2col|onednn]")
     exit(0)
 }
 // Every thread for OpenBLAS too; KernelBenchmarks may narrow it (BENCH_THREADS).
-Kernels.configure(RuntimeConfiguration(storageCacheWithinLivePeak: cacheWithinPeak))
+Kernels.configure(RuntimeConfiguration(storageCacheWithinLivePeak: cacheWithinPeak, convolutionEngine: convolutionEngine))
 let selected = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
 var results: [String: [String: Double]] = [:]
 let isaCap = ProcessInfo.processInfo.environment["LRN_MAX_ISA"].map { " (LRN_MAX_ISA=\($0))" } ?? ""
 print("kernel instruction set: \(Kernels.instructionSet.rawValue)\(isaCap)")
+print("convolution engine (float32): \(Kernels.convolutionEngine.rawValue)")
 for group in selected {
     print("== \(group.name)")
     results[group.name] = group.run()

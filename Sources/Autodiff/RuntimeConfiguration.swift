@@ -17,19 +17,24 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// returning them to the system, so they are not page-faulted in again. Once applied it stays
     /// for the life of the process. Ignored on macOS and other C libraries.
     public var mallocKeepsFreedMemory: Bool
+    /// The engine of float32 convolutions; nil: the built-in default (`Kernels.convolutionEngine`
+    /// says which runs). The environment variable `LRN_CONV_ENGINE` overrides it.
+    public var convolutionEngine: ConvolutionEngine?
 
     public init(threads: Int? = nil, storageCacheLimitBytes: Int = StorageCache.defaultLimitBytes,
-                storageCacheWithinLivePeak: Bool = false, mallocKeepsFreedMemory: Bool = false) {
+                storageCacheWithinLivePeak: Bool = false, mallocKeepsFreedMemory: Bool = false,
+                convolutionEngine: ConvolutionEngine? = nil) {
         self.threads = threads
         self.storageCacheLimitBytes = storageCacheLimitBytes
         self.storageCacheWithinLivePeak = storageCacheWithinLivePeak
         self.mallocKeepsFreedMemory = mallocKeepsFreedMemory
+        self.convolutionEngine = convolutionEngine
     }
 }
 
 extension Kernels {
     /// Applies `configuration` to the whole process: thread count of our loops and OpenBLAS,
-    /// the storage cache's limit, glibc's heap policy. Idempotent: calling it again with the same
+    /// the storage cache's limit, glibc's heap policy, the convolution engine. Idempotent: calling it again with the same
     /// value changes nothing. Until it is first called, OpenBLAS runs on one thread.
     public static func configure(_ configuration: RuntimeConfiguration = RuntimeConfiguration()) {
         precondition(configuration.threads.map { $0 >= 1 } ?? true,
@@ -39,7 +44,8 @@ extension Kernels {
         var c = ck_runtime_config(threads: Int32(configuration.threads ?? 0),
                                   storage_cache_limit: configuration.storageCacheLimitBytes,
                                   malloc_keep_freed_memory: configuration.mallocKeepsFreedMemory ? 1 : 0,
-                                  storage_cache_within_peak: configuration.storageCacheWithinLivePeak ? 1 : 0)
+                                  storage_cache_within_peak: configuration.storageCacheWithinLivePeak ? 1 : 0,
+                                  conv_engine: configuration.convolutionEngine?.code ?? Int32(CK_CONV_ENGINE_DEFAULT))
         ck_configure(&c)
     }
 
@@ -56,6 +62,7 @@ extension Kernels {
         guard ck_configuration(&c) != 0 else { return nil }
         return RuntimeConfiguration(threads: Int(c.threads), storageCacheLimitBytes: c.storage_cache_limit,
                                     storageCacheWithinLivePeak: c.storage_cache_within_peak != 0,
-                                    mallocKeepsFreedMemory: c.malloc_keep_freed_memory != 0)
+                                    mallocKeepsFreedMemory: c.malloc_keep_freed_memory != 0,
+                                    convolutionEngine: ConvolutionEngine(code: c.conv_engine))
     }
 }

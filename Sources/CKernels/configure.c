@@ -1,6 +1,7 @@
 // The one place process-wide settings are applied (see ckernels.h): loading the library changes
 // nothing; a program calls ck_configure (Swift: Kernels.configure) once when it starts.
 #include "ckernels.h"
+#include "conv_engine.h"
 #include <pthread.h>
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -18,6 +19,8 @@ void ck_configure(const ck_runtime_config *config) {
     ck_storage_cache_set_limit(wanted.storage_cache_limit);
     wanted.storage_cache_within_peak = wanted.storage_cache_within_peak != 0;
     ck_storage_cache_bound_by_peak(wanted.storage_cache_within_peak);
+    // Recorded as asked (CK_CONV_ENGINE_DEFAULT stays so); ck_conv_engine() says what runs.
+    ck_conv_engine_configure(wanted.conv_engine);
     // One-way: glibc's dynamic threshold cannot be given back once a value is set. Records
     // whether it is in effect (never on macOS).
     const int already = configured && applied.malloc_keep_freed_memory;

@@ -1,4 +1,5 @@
-// 2-D convolution (im2col + gemm) forward and backward, for float and double.
+// 2-D convolution forward and backward: im2col + gemm for float and double (conv_impl.h), and
+// the choice of engine for float (im2col or oneDNN, conv_onednn.c).
 #include "ckernels.h"
 #include "scratch.h"
 #include <string.h>
@@ -26,3 +27,73 @@ static inline long end_valid(long offset, long stride, long size, long limit) {
 #define CK_ISA_VARIANTS
 #define CK_TEMPLATE "../conv_impl.h"  // relative to include/, where the expander lives
 #include "ckernels_instantiate.h"
+
+// ---- the engine of float32 convolutions (conv_engine.h) -----------------------------------------
+#include "conv_engine.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+// oneDNN: measured faster end to end on `Benchmarks resnet`, training and inference
+// (Documentation/Performance.md, "oneDNN at the op boundary"). im2col stays the reference and
+// the engine whose results do not depend on the thread count (LRN_CONV_ENGINE=im2col).
+#define CK_CONV_ENGINE_BUILT_IN CK_CONV_ENGINE_ONEDNN
+
+int ck_conv_engine_active = CK_CONV_ENGINE_BUILT_IN;
+static int conv_engine_from_environment = CK_CONV_ENGINE_DEFAULT;
+
+const char *ck_conv_engine_name(int engine) {
+    switch (engine) {
+    case CK_CONV_ENGINE_IM2COL: return "im2col";
+    case CK_CONV_ENGINE_ONEDNN: return "onednn";
+    }
+    return NULL;
+}
+
+int ck_conv_engine_parse(const char *value) {
+    if (!value || !*value) return CK_CONV_ENGINE_DEFAULT;
+    for (int e = CK_CONV_ENGINE_IM2COL; e <= CK_CONV_ENGINE_ONEDNN; e++)
+        if (strcmp(value, ck_conv_engine_name(e)) == 0) return e;
+    return -1;
+}
+
+int ck_conv_engine(void) { return __atomic_load_n(&ck_conv_engine_active, __ATOMIC_RELAXED); }
+
+void ck_conv_engine_configure(int engine) {
+    int chosen = engine == CK_CONV_ENGINE_DEFAULT ? CK_CONV_ENGINE_BUILT_IN : engine;
+    if (conv_engine_from_environment != CK_CONV_ENGINE_DEFAULT) chosen = conv_engine_from_environment;
+    __atomic_store_n(&ck_conv_engine_active, chosen, __ATOMIC_RELAXED);
+}
+
+// Runs before main. An unknown LRN_CONV_ENGINE stops the process with a message: timing or
+// testing another engine than the one asked for would mislead silently.
+__attribute__((constructor)) static void ck_init_conv_engine(void) {
+    const char *value = getenv("LRN_CONV_ENGINE");
+    const int engine = ck_conv_engine_parse(value);
+    if (engine < 0) {
+        fprintf(stderr, "LRN_CONV_ENGINE=%s: expected im2col or onednn\n", value);
+        exit(EXIT_FAILURE);
+    }
+    conv_engine_from_environment = engine;
+    ck_conv_engine_configure(CK_CONV_ENGINE_DEFAULT);
+}
+
+void ck_conv2d_forward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *bias, float *y) {
+    if (ck_conv_engine() == CK_CONV_ENGINE_ONEDNN && ck_conv2d_onednn_forward_f32(s, x, w, bias, y)) return;
+    ck_conv2d_im2col_forward_f32(s, x, w, bias, y);
+}
+
+void ck_conv2d_backward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *gy, float *gx,
+                            float *gw, float *gb) {
+    if (ck_conv_engine() == CK_CONV_ENGINE_ONEDNN && ck_conv2d_onednn_backward_f32(s, x, w, gy, gx, gw, gb)) return;
+    ck_conv2d_im2col_backward_f32(s, x, w, gy, gx, gw, gb);
+}
+
+// float64 has no other engine.
+void ck_conv2d_forward_f64(const ck_conv2d_shape *s, const double *x, const double *w, const double *bias, double *y) {
+    ck_conv2d_im2col_forward_f64(s, x, w, bias, y);
+}
+
+void ck_conv2d_backward_f64(const ck_conv2d_shape *s, const double *x, const double *w, const double *gy,
+                            double *gx, double *gw, double *gb) {
+    ck_conv2d_im2col_backward_f64(s, x, w, gy, gx, gw, gb);
+}

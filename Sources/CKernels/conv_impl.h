@@ -199,7 +199,7 @@ static void CHUNK(conv_backward)(void *context, long unused_begin, long unused_e
 }
 
 #elif CK_PART == CK_PART_ENTRIES
-void FN(ck_conv2d_forward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *bias, T *y) {
+void FN(ck_conv2d_im2col_forward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *bias, T *y) {
     if (s->n == 0) return;
     const long threads = ck_max_threads();
     CTX(conv) k = {s, x, w, bias, NULL, y, NULL, NULL, 0, 0, 0, 0, 0, 0};
@@ -210,8 +210,8 @@ void FN(ck_conv2d_forward)(const ck_conv2d_shape *s, const T *x, const T *w, con
     ck_parallel_for(k.chunks < threads ? k.chunks : threads, 1, CHUNK(conv_forward), &k);
 }
 
-void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *gy, T *gx,
-                            T *gw, T *gb) {
+void FN(ck_conv2d_im2col_backward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *gy,
+                                   T *gx, T *gw, T *gb) {
     const long ckk = s->c / s->groups * s->kh * s->kw;
     if (s->n == 0) {
         if (gw) memset(gw, 0, sizeof(T) * s->o * ckk);

@@ -29,6 +29,7 @@ typedef struct {
     size_t storage_cache_limit;   // bytes of freed tensor storage kept for reuse
     int malloc_keep_freed_memory; // 1: glibc keeps large freed blocks in its heap (one-way; no-op elsewhere)
     int storage_cache_within_peak; // 1: a cache miss frees idle buffers to keep live + cached <= peak live
+    int conv_engine;              // CK_CONV_ENGINE_*; LRN_CONV_ENGINE overrides it
 } ck_runtime_config;
 /// Applies `config` (idempotent: the same config twice changes nothing the second time).
 void ck_configure(const ck_runtime_config *config);
@@ -81,6 +82,25 @@ enum { CK_ISA_GENERIC = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2 };
 int ck_isa(void);
 /// "generic", "avx2" or "avx512" (NULL for another value).
 const char *ck_isa_name(int isa);
+
+// ---- convolution engines (conv.c, conv_onednn.c) -----------------------------------------------
+// float32 convolutions run on im2col + OpenBLAS or on oneDNN's primitives (each call in oneDNN's
+// preferred blocked layout, reordered from and to NCHW/OIHW at the call's edges); a call oneDNN
+// refuses runs on im2col. float64 always runs on im2col. The environment variable
+// LRN_CONV_ENGINE=im2col|onednn overrides the configured engine (an unknown value stops the
+// process at load, as LRN_MAX_ISA does).
+enum { CK_CONV_ENGINE_DEFAULT = 0, CK_CONV_ENGINE_IM2COL = 1, CK_CONV_ENGINE_ONEDNN = 2 };
+/// The engine float32 convolutions use now (never CK_CONV_ENGINE_DEFAULT).
+int ck_conv_engine(void);
+/// "im2col" or "onednn" (NULL for another value).
+const char *ck_conv_engine_name(int engine);
+/// Time oneDNN calls spent since the last reset, in nanoseconds of wall clock: in the reorders
+/// between our layout and oneDNN's, and in the convolution primitives themselves.
+typedef struct {
+    unsigned long long reorder_ns, primitive_ns, calls, refused;
+} ck_onednn_statistics;
+ck_onednn_statistics ck_onednn_stats(void);
+void ck_onednn_stats_reset(void);
 
 // ---- operation codes -------------------------------------------------------------------------
 /// Unary ops: CK_NEG = 0, CK_EXP, ... in the order of ck_unary_ops.h, which defines them.

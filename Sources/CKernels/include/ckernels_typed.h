@@ -75,6 +75,12 @@ void FN(ck_conv2d_forward)(const ck_conv2d_shape *s, const T *x, const T *w, con
    wanted) and is overwritten. The weight gradient sums over the batch. */
 void FN(ck_conv2d_backward)(const ck_conv2d_shape *s, const T *x, const T *w, const T *gy,
                             T *gx, T *gw, T *gb);
+/* The same two on im2col + gemm whatever the engine (the reference the other engine is tested
+   against) */
+void FN(ck_conv2d_im2col_forward)(const ck_conv2d_shape *s, const T *x, const T *w,
+                                  const T *bias, T *y);
+void FN(ck_conv2d_im2col_backward)(const ck_conv2d_shape *s, const T *x, const T *w,
+                                   const T *gy, T *gx, T *gw, T *gb);
 /* Max pooling, padding counts as -inf; argmax gets each maximum's index in its plane (the
    first one on ties) */
 void FN(ck_maxpool2d_forward)(const ck_pool2d_shape *s, const T *x, T *y, int32_t *argmax);

@@ -1,6 +1,8 @@
-// Test support for CKernels: probes the thread tests use and a switch of instruction set. Only test targets depend on this.
+// Test support for CKernels: probes the thread tests use, switches of instruction set and of
+// convolution engine. Only test targets depend on this.
 #ifndef CKERNELS_TESTING_H
 #define CKERNELS_TESTING_H
+#include "ckernels.h"
 
 /// Number of distinct OpenMP threads that executed one parallel region of `n` chunks (for tests).
 int ck_probe_parallel_threads(void);
@@ -24,5 +26,18 @@ int ck_testing_isa_probes(void);
 /// is filled with NaN first, so a kernel that reads before writing shows it. Returns the previous
 /// setting. Thread-safe.
 int ck_storage_set_poisoning(int enabled);
+
+/// Defined in CKernels (conv_onednn.c): the float32 convolution on oneDNN alone. Each returns 1
+/// when oneDNN computed it, 0 when oneDNN refused the shape (outputs untouched).
+int ck_conv2d_onednn_forward_f32(const ck_conv2d_shape *s, const float *x, const float *w,
+                                 const float *bias, float *y);
+int ck_conv2d_onednn_backward_f32(const ck_conv2d_shape *s, const float *x, const float *w,
+                                  const float *gy, float *gx, float *gw, float *gb);
+/// Defined in CKernels (conv.c): how LRN_CONV_ENGINE is read (CK_CONV_ENGINE_DEFAULT for NULL
+/// or "", -1 for an unknown value).
+int ck_conv_engine_parse(const char *value);
+/// Makes float32 convolutions use `engine` from now on (ignoring LRN_CONV_ENGINE and the
+/// configuration); returns the previous one. For serialized tests only.
+int ck_testing_use_conv_engine(int engine);
 
 #endif

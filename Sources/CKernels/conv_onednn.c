@@ -1,0 +1,433 @@
+// float32 convolutions on oneDNN 2.x (Documentation/Performance.md, "Convolution engines").
+// Each direction (forward, backward-data, backward-weights) is a "plan": the primitive oneDNN
+// picks for the shape with every tensor in the layout it prefers (format "any": 8- or 16-channel
+// blocks), plus the reorders between that layout and our NCHW / OIHW tensors, done at the call's
+// edges. Plans are built once per shape, direction and thread count and kept in a cache. Every
+// primitive uses a scratchpad we pass in (oneDNN's own would be shared between threads), and
+// the blocked copies and scratchpads are tensor storage (memory.c), so their reuse is the
+// storage cache's.
+// This file is the only one that knows oneDNN's 2.x API (3.0 replaced the *_desc_init calls).
+#include "conv_engine.h"
+#include <oneapi/dnnl/dnnl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS };
+// Our tensors: activations in (x, gx), weights (w, gw), activations out (y, gy).
+enum { TENSOR_X, TENSOR_W, TENSOR_Y };
+// A direction's operands: two inputs, then its output. The bias (or its gradient) is always a
+// plain vector and needs no reorder.
+enum { IN0, IN1, OUT, OPERANDS };
+
+static const int tensor_of[3][OPERANDS] = {
+    {TENSOR_X, TENSOR_W, TENSOR_Y},  // forward: x, w -> y
+    {TENSOR_Y, TENSOR_W, TENSOR_X},  // backward-data: gy, w -> gx
+    {TENSOR_X, TENSOR_Y, TENSOR_W},  // backward-weights: x, gy -> gw
+};
+static const int arg_of[3][OPERANDS] = {
+    {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
+    {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+    {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+};
+static const dnnl_query_t query_of[3][OPERANDS] = {
+    {dnnl_query_src_md, dnnl_query_weights_md, dnnl_query_dst_md},
+    {dnnl_query_diff_dst_md, dnnl_query_weights_md, dnnl_query_diff_src_md},
+    {dnnl_query_src_md, dnnl_query_diff_dst_md, dnnl_query_diff_weights_md},
+};
+
+// Everything a plan depends on. Built with memset so that memcmp compares it.
+typedef struct {
+    ck_conv2d_shape shape;
+    long direction, with_bias, threads;
+} plan_key;
+
+typedef struct {
+    dnnl_memory_desc_t user, inner;  // our layout, the primitive's
+    dnnl_primitive_t reorder;        // user -> inner for inputs, inner -> user for the output;
+                                     // NULL when the primitive takes our layout as it is
+    size_t inner_bytes;
+} operand;
+
+typedef struct plan {
+    plan_key key;
+    dnnl_primitive_t conv;
+    operand op[OPERANDS];
+    dnnl_memory_desc_t bias;
+    size_t scratch_bytes;  // the largest scratchpad of the primitive and its reorders
+    struct plan *next;
+} plan;
+
+// A process could meet many shapes (every batch size of a data set's tail); past this many
+// plans, new ones are built for the call and destroyed after it.
+#define PLAN_CACHE_CAPACITY 512
+
+static dnnl_engine_t engine;
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static plan *cache;
+static long cached_plans;
+static ck_onednn_statistics stats;
+
+static void engine_create(void) {
+    if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) engine = NULL;
+}
+
+static unsigned long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
+}
+
+ck_onednn_statistics ck_onednn_stats(void) {
+    ck_onednn_statistics s;
+    s.reorder_ns = __atomic_load_n(&stats.reorder_ns, __ATOMIC_RELAXED);
+    s.primitive_ns = __atomic_load_n(&stats.primitive_ns, __ATOMIC_RELAXED);
+    s.calls = __atomic_load_n(&stats.calls, __ATOMIC_RELAXED);
+    s.refused = __atomic_load_n(&stats.refused, __ATOMIC_RELAXED);
+    return s;
+}
+
+void ck_onednn_stats_reset(void) {
+    __atomic_store_n(&stats.reorder_ns, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&stats.primitive_ns, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&stats.calls, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&stats.refused, 0, __ATOMIC_RELAXED);
+}
+
+// ---- building a plan ---------------------------------------------------------------------------
+
+// Our layouts: x [n,c,h,w], w [o,c/g,kh,kw] (as [g,o/g,c/g,kh,kw] when grouped), y [n,o,oh,ow].
+// With `any`, the primitive chooses the layout.
+static int tensor_md(dnnl_memory_desc_t *md, const ck_conv2d_shape *s, int tensor, int any) {
+    const dnnl_dims_t x = {s->n, s->c, s->h, s->w}, y = {s->n, s->o, s->oh, s->ow};
+    const dnnl_dims_t w = {s->o, s->c, s->kh, s->kw};
+    const dnnl_dims_t gw = {s->groups, s->o / s->groups, s->c / s->groups, s->kh, s->kw};
+    dnnl_status_t status;
+    if (tensor == TENSOR_X) status = dnnl_memory_desc_init_by_tag(md, 4, x, dnnl_f32, any ? dnnl_format_tag_any : dnnl_nchw);
+    else if (tensor == TENSOR_Y) status = dnnl_memory_desc_init_by_tag(md, 4, y, dnnl_f32, any ? dnnl_format_tag_any : dnnl_nchw);
+    else if (s->groups == 1) status = dnnl_memory_desc_init_by_tag(md, 4, w, dnnl_f32, any ? dnnl_format_tag_any : dnnl_oihw);
+    else status = dnnl_memory_desc_init_by_tag(md, 5, gw, dnnl_f32, any ? dnnl_format_tag_any : dnnl_goihw);
+    return status == dnnl_success;
+}
+
+// The operation for one direction, every tensor in format "any".
+static int conv_desc(dnnl_convolution_desc_t *d, const ck_conv2d_shape *s, int direction,
+                     const dnnl_memory_desc_t *bias) {
+    dnnl_memory_desc_t md[3];
+    for (int t = 0; t < 3; t++)
+        if (!tensor_md(&md[t], s, t, 1)) return 0;
+    // oneDNN counts dilation from 0 and wants the right/bottom padding explicitly: what the
+    // last window reaches beyond the input (negative when it stops short of the edge).
+    const long reach = (s->kh - 1) * s->dilation + 1, reach_w = (s->kw - 1) * s->dilation + 1;
+    const dnnl_dims_t strides = {s->stride, s->stride}, dilates = {s->dilation - 1, s->dilation - 1};
+    const dnnl_dims_t pad_l = {s->pad, s->pad};
+    const dnnl_dims_t pad_r = {(s->oh - 1) * s->stride + reach - s->h - s->pad,
+                               (s->ow - 1) * s->stride + reach_w - s->w - s->pad};
+    dnnl_status_t status;
+    if (direction == FORWARD)
+        status = dnnl_dilated_convolution_forward_desc_init(d, dnnl_forward_training, dnnl_convolution_direct, &md[TENSOR_X],
+                                                            &md[TENSOR_W], bias, &md[TENSOR_Y], strides, dilates, pad_l, pad_r);
+    else if (direction == BACKWARD_DATA)
+        status = dnnl_dilated_convolution_backward_data_desc_init(d, dnnl_convolution_direct, &md[TENSOR_X], &md[TENSOR_W],
+                                                                  &md[TENSOR_Y], strides, dilates, pad_l, pad_r);
+    else
+        status = dnnl_dilated_convolution_backward_weights_desc_init(d, dnnl_convolution_direct, &md[TENSOR_X], &md[TENSOR_W],
+                                                                     bias, &md[TENSOR_Y], strides, dilates, pad_l, pad_r);
+    return status == dnnl_success;
+}
+
+// Attributes every primitive gets: the scratchpad is ours (passed at execution), so that one
+// primitive can run from several threads at once.
+static dnnl_primitive_attr_t user_scratchpad_attr(void) {
+    dnnl_primitive_attr_t attr = NULL;
+    if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
+    if (dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) != dnnl_success) {
+        dnnl_primitive_attr_destroy(attr);
+        return NULL;
+    }
+    return attr;
+}
+
+static size_t scratchpad_bytes(const_dnnl_primitive_desc_t pd) {
+    const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    return md ? dnnl_memory_desc_get_size(md) : 0;
+}
+
+// A primitive from an operation descriptor (a convolution) or, with op == NULL, a reorder.
+static dnnl_primitive_t primitive_create(const void *op, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to,
+                                         const_dnnl_primitive_desc_t hint, size_t *scratch) {
+    dnnl_primitive_attr_t attr = user_scratchpad_attr();
+    if (!attr) return NULL;
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t status = op ? dnnl_primitive_desc_create(&pd, op, attr, engine, hint)
+                              : dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, attr);
+    dnnl_primitive_attr_destroy(attr);
+    if (status != dnnl_success) return NULL;
+    dnnl_primitive_t primitive = NULL;
+    if (dnnl_primitive_create(&primitive, pd) != dnnl_success) primitive = NULL;
+    const size_t bytes = scratchpad_bytes(pd);
+    if (bytes > *scratch) *scratch = bytes;
+    dnnl_primitive_desc_destroy(pd);
+    return primitive;
+}
+
+static void plan_destroy(plan *p) {
+    if (!p) return;
+    if (p->conv) dnnl_primitive_destroy(p->conv);
+    for (int i = 0; i < OPERANDS; i++)
+        if (p->op[i].reorder) dnnl_primitive_destroy(p->op[i].reorder);
+    free(p);
+}
+
+// The operand's layouts, and a reorder when the primitive chose another layout than ours.
+static int operand_init(plan *p, const_dnnl_primitive_desc_t pd, int slot) {
+    operand *op = &p->op[slot];
+    const int direction = (int)p->key.direction;
+    const dnnl_memory_desc_t *inner = dnnl_primitive_desc_query_md(pd, query_of[direction][slot], 0);
+    if (!inner || !tensor_md(&op->user, &p->key.shape, tensor_of[direction][slot], 0)) return 0;
+    op->inner = *inner;
+    op->inner_bytes = dnnl_memory_desc_get_size(inner);
+    if (dnnl_memory_desc_equal(&op->user, &op->inner)) return 1;
+    const int input = slot != OUT;
+    op->reorder = primitive_create(NULL, input ? &op->user : &op->inner, input ? &op->inner : &op->user, NULL,
+                                   &p->scratch_bytes);
+    return op->reorder != NULL;
+}
+
+// The primitive descriptor of one direction; backward ones take the forward one as their hint,
+// as oneDNN requires.
+static dnnl_primitive_desc_t direction_pd(const plan_key *key, const dnnl_memory_desc_t *bias) {
+    dnnl_convolution_desc_t d, fd;
+    dnnl_primitive_desc_t hint = NULL, pd = NULL;
+    if (key->direction != FORWARD) {
+        if (!conv_desc(&fd, &key->shape, FORWARD, NULL) ||
+            dnnl_primitive_desc_create(&hint, &fd, NULL, engine, NULL) != dnnl_success)
+            return NULL;
+    }
+    dnnl_primitive_attr_t attr = user_scratchpad_attr();
+    if (attr && conv_desc(&d, &key->shape, (int)key->direction, bias) &&
+        dnnl_primitive_desc_create(&pd, &d, attr, engine, hint) != dnnl_success)
+        pd = NULL;
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    if (hint) dnnl_primitive_desc_destroy(hint);
+    return pd;
+}
+
+// A new plan, or NULL if oneDNN refuses the shape in this direction.
+static plan *plan_build(const plan_key *key) {
+    plan *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->key = *key;
+    const dnnl_dims_t bias_dims = {key->shape.o};
+    if (key->with_bias && dnnl_memory_desc_init_by_tag(&p->bias, 1, bias_dims, dnnl_f32, dnnl_a) != dnnl_success) {
+        free(p);
+        return NULL;
+    }
+    dnnl_primitive_desc_t pd = direction_pd(key, key->with_bias ? &p->bias : NULL);
+    int ok = pd != NULL;
+    for (int slot = 0; ok && slot < OPERANDS; slot++) ok = operand_init(p, pd, slot);
+    if (ok) {
+        ok = dnnl_primitive_create(&p->conv, pd) == dnnl_success;
+        const size_t bytes = scratchpad_bytes(pd);
+        if (bytes > p->scratch_bytes) p->scratch_bytes = bytes;
+    }
+    if (pd) dnnl_primitive_desc_destroy(pd);
+    if (!ok) {
+        plan_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
+// ---- the plan cache ------------------------------------------------------------------------------
+
+static plan *cache_find(const plan_key *key) {
+    for (plan *p = cache; p; p = p->next)
+        if (memcmp(&p->key, key, sizeof *key) == 0) return p;
+    return NULL;
+}
+
+// The cached plan for `key`, building it on a miss (outside the lock: oneDNN's JIT takes
+// milliseconds). *transient is set when the plan was not cached and must be destroyed after use.
+static plan *plan_get(const plan_key *key, int *transient) {
+    *transient = 0;
+    pthread_mutex_lock(&cache_lock);
+    plan *p = cache_find(key);
+    pthread_mutex_unlock(&cache_lock);
+    if (p) return p;
+    plan *fresh = plan_build(key);
+    if (!fresh) return NULL;
+    pthread_mutex_lock(&cache_lock);
+    p = cache_find(key);  // another thread may have built it meanwhile
+    if (!p && cached_plans < PLAN_CACHE_CAPACITY) {
+        fresh->next = cache;
+        cache = fresh;
+        cached_plans++;
+        p = fresh;
+        fresh = NULL;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (!p) {
+        *transient = 1;
+        return fresh;
+    }
+    plan_destroy(fresh);
+    return p;
+}
+
+static void key_init(plan_key *key, const ck_conv2d_shape *s, int direction, int with_bias) {
+    memset(key, 0, sizeof *key);
+    key->shape = *s;
+    key->direction = direction;
+    key->with_bias = with_bias;
+    key->threads = ck_max_threads();  // oneDNN partitions its work for the threads it will have
+}
+
+// ---- running a plan ------------------------------------------------------------------------------
+
+static dnnl_memory_t memory_over(const dnnl_memory_desc_t *md, void *data) {
+    dnnl_memory_t m = NULL;
+    if (dnnl_memory_create(&m, md, engine, data) != dnnl_success) {
+        fprintf(stderr, "CKernels: oneDNN could not wrap a buffer in a memory object\n");
+        abort();
+    }
+    return m;
+}
+
+// Executes `primitive` and waits for it; failing here (after oneDNN accepted the shape) is a bug.
+static unsigned long long execute(dnnl_primitive_t primitive, dnnl_stream_t stream, int count, dnnl_exec_arg_t *args,
+                                  void *scratch) {
+    dnnl_memory_t scratch_memory = NULL;
+    if (scratch) {
+        const_dnnl_primitive_desc_t pd;
+        dnnl_primitive_get_primitive_desc(primitive, &pd);
+        const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+        if (md && dnnl_memory_desc_get_size(md) > 0) {
+            scratch_memory = memory_over(md, scratch);
+            args[count++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_memory};
+        }
+    }
+    const unsigned long long t0 = now_ns();
+    if (dnnl_primitive_execute(primitive, stream, count, args) != dnnl_success || dnnl_stream_wait(stream) != dnnl_success) {
+        fprintf(stderr, "CKernels: a oneDNN primitive failed to execute\n");
+        abort();
+    }
+    const unsigned long long elapsed = now_ns() - t0;
+    if (scratch_memory) dnnl_memory_destroy(scratch_memory);
+    return elapsed;
+}
+
+// Runs a plan on our tensors: data[slot] is each operand in our layout, bias the bias (forward)
+// or its gradient (backward-weights), NULL without.
+static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
+    dnnl_stream_t stream;
+    if (dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) {
+        fprintf(stderr, "CKernels: oneDNN could not create a stream\n");
+        abort();
+    }
+    void *scratch = p->scratch_bytes ? ck_storage_acquire(p->scratch_bytes) : NULL;
+    void *inner[OPERANDS];
+    dnnl_memory_t user_mem[OPERANDS], inner_mem[OPERANDS];
+    unsigned long long reorder_ns = 0;
+    for (int slot = 0; slot < OPERANDS; slot++) {
+        const operand *op = &p->op[slot];
+        inner[slot] = op->reorder ? ck_storage_acquire(op->inner_bytes) : data[slot];
+        user_mem[slot] = memory_over(&op->user, data[slot]);
+        inner_mem[slot] = op->reorder ? memory_over(&op->inner, inner[slot]) : user_mem[slot];
+        if (op->reorder && slot != OUT) {
+            dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, user_mem[slot]}, {DNNL_ARG_TO, inner_mem[slot]}};
+            reorder_ns += execute(op->reorder, stream, 2, args, scratch);
+        }
+    }
+    const int direction = (int)p->key.direction;
+    dnnl_exec_arg_t args[OPERANDS + 2];
+    for (int slot = 0; slot < OPERANDS; slot++) args[slot] = (dnnl_exec_arg_t){arg_of[direction][slot], inner_mem[slot]};
+    int count = OPERANDS;
+    dnnl_memory_t bias_mem = NULL;
+    if (bias) {
+        bias_mem = memory_over(&p->bias, bias);
+        args[count++] = (dnnl_exec_arg_t){direction == FORWARD ? DNNL_ARG_BIAS : DNNL_ARG_DIFF_BIAS, bias_mem};
+    }
+    const unsigned long long primitive_ns = execute(p->conv, stream, count, args, scratch);
+    if (p->op[OUT].reorder) {
+        dnnl_exec_arg_t back[3] = {{DNNL_ARG_FROM, inner_mem[OUT]}, {DNNL_ARG_TO, user_mem[OUT]}};
+        reorder_ns += execute(p->op[OUT].reorder, stream, 2, back, scratch);
+    }
+    for (int slot = 0; slot < OPERANDS; slot++) {
+        if (p->op[slot].reorder) {
+            dnnl_memory_destroy(inner_mem[slot]);
+            ck_storage_release(inner[slot], p->op[slot].inner_bytes);
+        }
+        dnnl_memory_destroy(user_mem[slot]);
+    }
+    if (bias_mem) dnnl_memory_destroy(bias_mem);
+    if (scratch) ck_storage_release(scratch, p->scratch_bytes);
+    dnnl_stream_destroy(stream);
+    __atomic_fetch_add(&stats.reorder_ns, reorder_ns, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&stats.primitive_ns, primitive_ns, __ATOMIC_RELAXED);
+}
+
+static void plan_release(plan *p, int transient) {
+    if (transient) plan_destroy(p);
+}
+
+// ---- entry points --------------------------------------------------------------------------------
+
+static int refused(void) {
+    __atomic_fetch_add(&stats.refused, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+int ck_conv2d_onednn_forward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *bias,
+                                 float *y) {
+    pthread_once(&engine_once, engine_create);
+    if (!engine || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
+    plan_key key;
+    key_init(&key, s, FORWARD, bias != NULL);
+    int transient;
+    plan *p = plan_get(&key, &transient);
+    if (!p) return refused();
+    void *const data[OPERANDS] = {(void *)x, (void *)w, y};
+    plan_run(p, data, (void *)bias);
+    plan_release(p, transient);
+    __atomic_fetch_add(&stats.calls, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
+int ck_conv2d_onednn_backward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *gy,
+                                  float *gx, float *gw, float *gb) {
+    pthread_once(&engine_once, engine_create);
+    if (!engine || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
+    // Both plans first, so that a refusal leaves every output untouched.
+    plan_key data_key, weights_key;
+    key_init(&data_key, s, BACKWARD_DATA, 0);
+    key_init(&weights_key, s, BACKWARD_WEIGHTS, gb != NULL);
+    int data_transient = 0, weights_transient = 0;
+    plan *data_plan = gx ? plan_get(&data_key, &data_transient) : NULL;
+    plan *weights_plan = gw || gb ? plan_get(&weights_key, &weights_transient) : NULL;
+    if ((gx && !data_plan) || ((gw || gb) && !weights_plan)) {
+        if (data_plan) plan_release(data_plan, data_transient);
+        if (weights_plan) plan_release(weights_plan, weights_transient);
+        return refused();
+    }
+    if (data_plan) {
+        void *const data[OPERANDS] = {(void *)gy, (void *)w, gx};
+        plan_run(data_plan, data, NULL);
+        plan_release(data_plan, data_transient);
+    }
+    if (weights_plan) {
+        // oneDNN always computes the weight gradient: a caller wanting only the bias's gets a
+        // temporary one.
+        const size_t gw_bytes = sizeof(float) * (size_t)(s->o * (s->c / s->groups) * s->kh * s->kw);
+        float *weights_out = gw ? gw : ck_storage_acquire(gw_bytes);
+        void *const data[OPERANDS] = {(void *)x, (void *)gy, weights_out};
+        plan_run(weights_plan, data, gb);
+        if (!gw) ck_storage_release(weights_out, gw_bytes);
+        plan_release(weights_plan, weights_transient);
+    }
+    __atomic_fetch_add(&stats.calls, 1, __ATOMIC_RELAXED);
+    return 1;
+}
