@@ -32,14 +32,17 @@ static inline long end_valid(long offset, long stride, long size, long limit) {
 #include "conv_engine.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 
-// oneDNN: measured faster end to end on `Benchmarks resnet`, training and inference
-// (Documentation/Performance.md, "oneDNN at the op boundary"). im2col stays the reference and
-// the engine whose results do not depend on the thread count (LRN_CONV_ENGINE=im2col).
-#define CK_CONV_ENGINE_BUILT_IN CK_CONV_ENGINE_ONEDNN
+// im2col until oneDNN's gain is confirmed on a quiet machine: the loaded sittings measured it
+// 1.08x faster per step on the median but behind in two of four, and its results depend on the
+// thread count (Documentation/Performance.md, "oneDNN at the op boundary"). im2col is also the
+// reference the tests hold oneDNN to. LRN_CONV_ENGINE=onednn or RuntimeConfiguration choose it.
+#define CK_CONV_ENGINE_BUILT_IN CK_CONV_ENGINE_IM2COL
 
 int ck_conv_engine_active = CK_CONV_ENGINE_BUILT_IN;
 static int conv_engine_from_environment = CK_CONV_ENGINE_DEFAULT;
+static pthread_once_t conv_engine_environment_once = PTHREAD_ONCE_INIT;
 
 const char *ck_conv_engine_name(int engine) {
     switch (engine) {
@@ -56,17 +59,10 @@ int ck_conv_engine_parse(const char *value) {
     return -1;
 }
 
-int ck_conv_engine(void) { return __atomic_load_n(&ck_conv_engine_active, __ATOMIC_RELAXED); }
-
-void ck_conv_engine_configure(int engine) {
-    int chosen = engine == CK_CONV_ENGINE_DEFAULT ? CK_CONV_ENGINE_BUILT_IN : engine;
-    if (conv_engine_from_environment != CK_CONV_ENGINE_DEFAULT) chosen = conv_engine_from_environment;
-    __atomic_store_n(&ck_conv_engine_active, chosen, __ATOMIC_RELAXED);
-}
-
-// Runs before main. An unknown LRN_CONV_ENGINE stops the process with a message: timing or
-// testing another engine than the one asked for would mislead silently.
-__attribute__((constructor)) static void ck_init_conv_engine(void) {
+// Read once, on the first convolution or configuration (nothing runs at load). An unknown
+// LRN_CONV_ENGINE stops the process with a message: timing or testing another engine than the
+// one asked for would mislead silently, and a kernel call cannot throw.
+static void read_conv_engine_environment(void) {
     const char *value = getenv("LRN_CONV_ENGINE");
     const int engine = ck_conv_engine_parse(value);
     if (engine < 0) {
@@ -74,7 +70,19 @@ __attribute__((constructor)) static void ck_init_conv_engine(void) {
         exit(EXIT_FAILURE);
     }
     conv_engine_from_environment = engine;
-    ck_conv_engine_configure(CK_CONV_ENGINE_DEFAULT);
+    if (engine != CK_CONV_ENGINE_DEFAULT) __atomic_store_n(&ck_conv_engine_active, engine, __ATOMIC_RELAXED);
+}
+
+int ck_conv_engine(void) {
+    pthread_once(&conv_engine_environment_once, read_conv_engine_environment);
+    return __atomic_load_n(&ck_conv_engine_active, __ATOMIC_RELAXED);
+}
+
+void ck_conv_engine_configure(int engine) {
+    pthread_once(&conv_engine_environment_once, read_conv_engine_environment);
+    int chosen = engine == CK_CONV_ENGINE_DEFAULT ? CK_CONV_ENGINE_BUILT_IN : engine;
+    if (conv_engine_from_environment != CK_CONV_ENGINE_DEFAULT) chosen = conv_engine_from_environment;
+    __atomic_store_n(&ck_conv_engine_active, chosen, __ATOMIC_RELAXED);
 }
 
 void ck_conv2d_forward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *bias, float *y) {

@@ -6,7 +6,8 @@
 extern int ck_conv_engine_active;
 
 int ck_testing_use_conv_engine(int engine) {
-    const int previous = __atomic_load_n(&ck_conv_engine_active, __ATOMIC_RELAXED);
+    // Reads LRN_CONV_ENGINE first (once), so that it cannot override the engine set here later.
+    const int previous = ck_conv_engine();
     __atomic_store_n(&ck_conv_engine_active, engine, __ATOMIC_RELAXED);
     return previous;
 }

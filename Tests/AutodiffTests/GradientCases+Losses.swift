@@ -29,13 +29,13 @@ extension GradientCases {
             Case("crossEntropy labelSmoothing 0.9 large-logits", covers: [.logSoftmax, .gather], inputs: [large]) {
                 crossEntropy(logits: $0[0], labels: repeated, labelSmoothing: 0.9)
             },
-            Case("generalizedCrossEntropy q 0.7 [5,4]", covers: [.logSoftmax, .gather, .exp], inputs: [logits]) {
+            Case("generalizedCrossEntropy q 0.7 [5,4]", covers: [.logSoftmax, .gather, .unary(.exp)], inputs: [logits]) {
                 generalizedCrossEntropy(logits: $0[0], labels: labels, q: 0.7)
             },
-            Case("generalizedCrossEntropy q 1 (mean absolute error)", covers: [.logSoftmax, .gather, .exp], inputs: [logits]) {
+            Case("generalizedCrossEntropy q 1 (mean absolute error)", covers: [.logSoftmax, .gather, .unary(.exp)], inputs: [logits]) {
                 generalizedCrossEntropy(logits: $0[0], labels: labels, q: 1)
             },
-            Case("generalizedCrossEntropy q 0.05 large-logits", covers: [.logSoftmax, .gather, .exp], inputs: [large]) {
+            Case("generalizedCrossEntropy q 0.05 large-logits", covers: [.logSoftmax, .gather, .unary(.exp)], inputs: [large]) {
                 generalizedCrossEntropy(logits: $0[0], labels: repeated, q: 0.05)
             },
         ]
