@@ -84,7 +84,7 @@ struct ExampleAudit: ParsableCommand {
             if let pretrained = settings.pretrained {
                 progress.message(try ModelFactory.loadPretrainedBackbone(model, from: URL(fileURLWithPath: pretrained)))
             }
-            let schedule = try StepDecay(stepSize: settings.decayEvery, gamma: settings.decayFactor)
+            let schedule = try settings.learningRateSchedule()
             let trainer = Trainer(model: model, optimizer: try settings.makeOptimizer(parameters: model.parameters), data: data,
                                   configuration: TrainerConfiguration(name: "fold \(fold + 1)/\(folds) \(method.rawValue)", epochs: settings.epochs,
                                                                       batchSize: settings.batchSize, learningRate: settings.learningRate,

@@ -14,12 +14,23 @@ struct SeedDerivationTests {
         return (0..<count).map { _ in g.next() }
     }
 
+    /// The correlation of two streams' draws as uniforms in [-0.5, 0.5).
+    static func correlation(_ a: [UInt64], _ b: [UInt64]) -> Double {
+        let x: [Double] = a.map { Double($0 >> 11) * 0x1.0p-53 - 0.5 }
+        let y: [Double] = b.map { Double($0 >> 11) * 0x1.0p-53 - 0.5 }
+        var xy = 0.0, xx = 0.0, yy = 0.0
+        for (u, v) in zip(x, y) { xy += u * v; xx += u * u; yy += v * v }
+        return xy / (xx * yy).squareRoot()
+    }
+
     @Test("the training loop's streams are Seeds.derive(seed, purpose, epoch)")
     func trainerStreamsComeFromDerive() {
-        for seed: UInt64 in [0, 7, 11], epoch in [0, 1, 5] {
-            for purpose in [Seeds.Purpose.trainingStep, Seeds.Purpose.evaluation] {
-                #expect(Self.draws(Trainer<ModelFactory.Model>.generator(seed: seed, epoch: epoch, purpose: purpose))
-                        == Self.draws(RandomGenerator(seed: Seeds.derive(seed, purpose, UInt64(epoch)))))
+        for seed: UInt64 in [0, 7, 11] {
+            for epoch in [0, 1, 5] {
+                for purpose in [Seeds.Purpose.trainingStep, Seeds.Purpose.evaluation] {
+                    #expect(Self.draws(Trainer<ModelFactory.Model>.generator(seed: seed, epoch: epoch, purpose: purpose))
+                            == Self.draws(RandomGenerator(seed: Seeds.derive(seed, purpose, UInt64(epoch)))))
+                }
             }
         }
     }
@@ -38,8 +49,7 @@ struct SeedDerivationTests {
             for j in streams.indices where j > i {
                 #expect(Set(streams[i]).isDisjoint(with: streams[j]), "streams \(i) and \(j) share draws")
                 // Uniform draws of independent streams: their correlation is ~N(0, 1/n).
-                let x = streams[i].map { Double($0 >> 11) * 0x1.0p-53 - 0.5 }, y = streams[j].map { Double($0 >> 11) * 0x1.0p-53 - 0.5 }
-                let r = zip(x, y).map(*).reduce(0, +) / (x.map { $0 * $0 }.reduce(0, +) * y.map { $0 * $0 }.reduce(0, +)).squareRoot()
+                let r = Self.correlation(streams[i], streams[j])
                 #expect(abs(r) < 0.3, "streams \(i) and \(j) correlate: r = \(r)")
             }
         }
