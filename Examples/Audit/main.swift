@@ -84,11 +84,11 @@ struct ExampleAudit: ParsableCommand {
             if let pretrained = settings.pretrained {
                 progress.message(try ModelFactory.loadPretrainedBackbone(model, from: URL(fileURLWithPath: pretrained)))
             }
-            let schedule = try StepDecay(stepSize: settings.decayEvery, gamma: settings.decayFactor)
+            let schedule = try settings.learningRateSchedule()
             let trainer = Trainer(model: model, optimizer: try settings.makeOptimizer(parameters: model.parameters), data: data,
                                   configuration: TrainerConfiguration(name: "fold \(fold + 1)/\(folds) \(method.rawValue)", epochs: settings.epochs,
                                                                       batchSize: settings.batchSize, learningRate: settings.learningRate,
-                                                                      schedule: schedule, seed: settings.seed &+ UInt64(fold)),
+                                                                      schedule: schedule, seed: Seeds.derive(settings.seed, Seeds.Purpose.auditFoldTraining, UInt64(fold))),
                                   fingerprint: settings.fingerprint(for: method), progress: progress)
             progress.message("\n== fold \(fold + 1)/\(folds): train on \(rest.count), judge \(heldOut.count) (accuracy below is against the given, possibly noisy, labels)")
             _ = try trainer.run()

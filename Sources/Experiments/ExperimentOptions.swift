@@ -88,6 +88,11 @@ public enum BackboneChoice: String, CaseIterable, ExpressibleByArgument, Sendabl
     case resnet18, small
 }
 
+/// How the learning rate changes over the epochs: the paper's ×0.1 steps, or a cosine decay to 0.
+public enum ScheduleChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case step, cosine
+}
+
 /// The flags every example shares. Options left unset take the data set's protocol default
 /// (see `ExperimentDefaults`).
 public struct ExperimentOptions: ParsableArguments {
@@ -114,8 +119,14 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per batch. Default: 64 with --data, \(ExperimentSettings.BuiltIn.batchSize) on the built-in data.")
     public var batchSize: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Initial learning rate, multiplied by 0.1 every 10 epochs. Default: 1e-4 with --data, \(ExperimentSettings.BuiltIn.learningRate) on the built-in data.", valueName: "rate"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Initial learning rate, which --schedule then lowers. Default: 1e-4 with --data, \(ExperimentSettings.BuiltIn.learningRate) on the built-in data.", valueName: "rate"))
     public var lr: Double?
+
+    @Option(help: "Learning-rate schedule: step (×0.1 every 10 epochs, the paper's) or cosine (a cosine decay to 0 over --epochs, after --warmup-epochs). Default: step.")
+    public var schedule: ScheduleChoice?
+
+    @Option(name: .customLong("warmup-epochs"), parsing: .unconditional, help: ArgumentHelp("With --schedule cosine: epochs of linear warm-up before the decay (epoch k of w uses (k+1)/(w+1) of the rate). Default: 0.", valueName: "epochs"))
+    public var warmupEpochs: Int?
 
     @Option(help: "Optimiser: sgd (momentum 0.9, weight decay 1e-4) or adam (no weight decay). Default: adam for AffectNet and the built-in data, else sgd.")
     public var optimizer: OptimizerChoice?

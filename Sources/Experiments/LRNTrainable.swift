@@ -46,7 +46,7 @@ public enum ModelFactory {
         guard let objective = method.objective else {
             preconditionFailure("ModelFactory.make: \(method) is not one of the paper's objectives \(MethodName.paper)")
         }
-        var generator = RandomGenerator(seed: settings.seed ^ 0x4D4F_4445_4C00)
+        var generator = RandomGenerator(seed: Seeds.derive(settings.seed, Seeds.Purpose.modelInitialization))
         let backbone: ResNet<Float>
         switch settings.backbone {
         case .resnet18: backbone = ResNet18<Float>(classCount: nil, generator: &generator)

@@ -127,7 +127,7 @@ public enum StudyRunner {
     /// (rounded), the members taken in a fixed shuffled order. nil or at least the whole set: all.
     static func subset(_ dataset: AnyLabeledImageDataset, count: Int?) -> AnyLabeledImageDataset {
         guard let count, count < dataset.count else { return dataset }
-        var generator = RandomGenerator(seed: Seeds.derive(0, 0x5355_4253))
+        var generator = RandomGenerator(seed: Seeds.derive(0, Seeds.Purpose.studySubset))
         var byClass = [[Int]](repeating: [], count: dataset.classCount)
         for i in 0..<dataset.count { byClass[dataset.label(at: i)].append(i) }
         var chosen: [Int] = []
@@ -184,7 +184,7 @@ public enum StudyRunner {
                            batchSize: Int, epoch: Int, seed: UInt64) throws -> TrainingFit {
         model.isTraining = false
         defer { model.isTraining = true }
-        var generator = RandomGenerator(seed: Seeds.derive(seed, 0x4649_54, UInt64(epoch)))
+        var generator = RandomGenerator(seed: Seeds.derive(seed, Seeds.Purpose.studyFit, UInt64(epoch)))
         var index = 0
         var flippedNoisy = 0, flippedClean = 0, keptRight = 0
         let batches = try probe.testBatches(batchSize: batchSize)

@@ -28,7 +28,7 @@ public struct ShuffledBatchSampler: BatchSampler {
     public func order(epoch: Int) -> [Int] {
         var order = Array(0..<count)
         if shuffle {
-            var generator = RandomGenerator(seed: Seeds.derive(seed, 0x5348_5546, UInt64(epoch)))
+            var generator = RandomGenerator(seed: Seeds.derive(seed, Seeds.Purpose.shuffle, UInt64(epoch)))
             generator.shuffle(&order)
         }
         return order
@@ -81,7 +81,7 @@ public struct ClassBalancedBatchSampler: BatchSampler {
 
     public func batches(epoch: Int) -> [[Int]] {
         let classCount = indicesByClass.count
-        var generator = RandomGenerator(seed: Seeds.derive(seed, 0x4241_4C41, UInt64(epoch)))
+        var generator = RandomGenerator(seed: Seeds.derive(seed, Seeds.Purpose.classBalancedOrder, UInt64(epoch)))
         var pools = indicesByClass.map { _ in [Int]() }
         func draw(_ c: Int) -> Int {
             if pools[c].isEmpty {

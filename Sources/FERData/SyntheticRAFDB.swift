@@ -121,7 +121,7 @@ public enum SyntheticRAFDB {
         DispatchQueue.concurrentPerform(iterations: max(1, threads)) { worker in
             for j in (worker * perThread)..<min(jobs.count, (worker + 1) * perThread) {
                 let (stem, label, split, index) = jobs[j]
-                var generator = RandomGenerator(seed: Seeds.derive(configuration.seed, 0x4641_4345, split, UInt64(index)))
+                var generator = RandomGenerator(seed: Seeds.derive(configuration.seed, Seeds.Purpose.syntheticFace, split, UInt64(index)))
                 let face = SyntheticFaces.render(label: label, size: configuration.imageSize, generator: &generator)
                 do {
                     let bytes = try ImageCodec.encodeJPEG(face, quality: configuration.jpegQuality)

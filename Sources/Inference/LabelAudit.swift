@@ -38,7 +38,7 @@ public enum LabelAudit {
     public static func folds(count: Int, k: Int, seed: UInt64) throws -> [Int] {
         guard k >= 2, k <= count else { throw InferenceError.invalidOption("--folds must be between 2 and the number of training samples (\(count)), got \(k)") }
         var order = Array(0..<count)
-        var generator = RandomGenerator(seed: Seeds.derive(seed, 0xA0D17))
+        var generator = RandomGenerator(seed: Seeds.derive(seed, Seeds.Purpose.auditFolds))
         generator.shuffle(&order)
         var fold = [Int](repeating: 0, count: count)
         for (position, index) in order.enumerated() { fold[index] = position % k }

@@ -173,17 +173,16 @@ public final class Trainer<Model: TrainableModel> {
         return saved.completedEpochs
     }
 
-    /// Streams derive from (seed, epoch, purpose) so that any epoch can be replayed alone.
+    /// Streams derive from (seed, purpose, epoch) through `Seeds.derive`, so that any epoch can be replayed alone.
     static func generator(seed: UInt64, epoch: Int, purpose: UInt64) -> RandomGenerator {
-        var mixer = RandomGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (purpose &* 0xD1B5_4A32_D192_ED03))
-        return mixer.split()
+        RandomGenerator(seed: Seeds.derive(seed, purpose, UInt64(epoch)))
     }
 
     func trainEpoch(_ epoch: Int) throws -> EpochRecord {
         let learningRate = configuration.learningRate(epoch: epoch)
         optimizer.learningRate = learningRate
         model.isTraining = true
-        var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: 1)
+        var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: Seeds.Purpose.trainingStep)
         let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
         try broadcastModel()
         let statisticsReducer = installStatisticsReducer()
@@ -242,7 +241,7 @@ public final class Trainer<Model: TrainableModel> {
     public func evaluate(epoch: Int) throws -> ConfusionMatrix {
         model.isTraining = false
         defer { model.isTraining = true }
-        var generator = Self.generator(seed: configuration.seed, epoch: 0, purpose: 2)
+        var generator = Self.generator(seed: configuration.seed, epoch: 0, purpose: Seeds.Purpose.evaluation)
         var confusion = ConfusionMatrix(classNames: data.classNames)
         let batches = try data.testBatches(batchSize: configuration.batchSize)
         try Graph.withoutRecording {

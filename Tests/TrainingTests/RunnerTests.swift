@@ -100,6 +100,15 @@ struct RunnerTests {
         #expect(affect.optimizer == .adam && affect.classBalancedSampling && affect.weightDecay == 0)
         let builtIn = try settings([])
         #expect(builtIn.usesBuiltInData && builtIn.noise == 0.3 && builtIn.methods == [.ce, .humCLD] && builtIn.backbone == .small)
+        // The step schedule by default; --schedule cosine with --warmup-epochs on request.
+        #expect(paper.schedule == .step && paper.warmupEpochs == 0)
+        #expect(try paper.plan(resuming: []).schedule.learningRate(epoch: 10, baseLearningRate: 1e-4) == 1e-5)
+        #expect(builtIn.optimizer == .adam && builtIn.learningRate == 0.003 && builtIn.schedule == .step && builtIn.warmupEpochs == 0)
+        let cosine = try settings(["--lr", "0.001", "--schedule", "cosine", "--warmup-epochs", "1"])
+        let rates = try (0..<16).map { try cosine.plan(resuming: []).schedule.learningRate(epoch: $0, baseLearningRate: 0.001) }
+        #expect(rates[0] == 0.0005 && rates[1] == 0.001 && zip(rates.dropFirst(), rates.dropFirst(2)).allSatisfy { $0 > $1 })
+        #expect { try settings(["--schedule", "step", "--warmup-epochs", "2"]) } throws: { "\($0)".contains("--warmup-epochs 2: needs --schedule cosine") }
+        #expect { try settings(["--epochs", "3", "--schedule", "cosine", "--warmup-epochs", "3"]).plan(resuming: []) } throws: { "\($0)".contains("--warmup-epochs 3 with --epochs 3") }
         #expect(throws: TrainingError.self) { try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .ferPlus) }
         // The fingerprint carries what decides the result, and only the HUM/CLD settings a method uses.
         #expect(paper.fingerprint(for: .ce).entries["mc_samples"] == nil)

@@ -97,7 +97,7 @@ struct OptionTests {
     /// them, not a trap inside `plan`.
     @Test("a schedule set out of range in code is an error naming the field")
     func scheduleOutOfRange() throws {
-        var settings = try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .rafDB)
+        var settings = try ExperimentSettings.resolve(try ExperimentOptions.parse(["--schedule", "step"]), dataset: .rafDB)
         #expect(try settings.plan(resuming: []).schedule.learningRate(epoch: 10, baseLearningRate: 1) == 0.1)
         settings.decayEvery = 0
         #expect {
