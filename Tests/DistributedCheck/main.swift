@@ -2,6 +2,7 @@
 // on in-memory data, in whatever process group the launcher made. Rank 0 writes the checkpoint
 // the tests compare. Flags:
 //   --model classifier|lrn|batchnorm|resnet  --epochs N  --checkpoint FILE  [--resume]  [--sync-batch-norm]  [--train-rows N]
+//   [--optimizer sgd|adam]   (SGD with momentum by default; Adam as the built-in examples train)
 //   [--fail-rank R --fail-batch B --fail-how kill|throw]   (rank R dies or throws at batch B)
 // or the measurements of Documentation/Distributed.md (Benchmark.swift):
 //   --benchmark [--steps N] [--batch M] [--allreduce-floats K]
@@ -117,11 +118,16 @@ do {
     } else {
         model = AnyTrainableModel(Classifier(backbone: backbone, classCount: classCount, generator: &modelGenerator))
     }
-    // Momentum, so that resuming has optimiser state to carry.
-    let optimizer = try SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
+    // Momentum, so that resuming has optimiser state to carry. Adam divides each gradient by its
+    // own running magnitude, which amplifies any difference in the summed gradients.
+    let adam = value("--optimizer") == "adam"
+    let learningRate = adam ? 0.003 : 0.05
+    let optimizer: any Optimizer<Float> = adam
+        ? try Adam(parameters: model.parameters, learningRate: learningRate)
+        : try SGD(parameters: model.parameters, learningRate: learningRate, momentum: 0.9)
     // A batch of 8 leaves a last batch of 1: the second of two processes gets an empty shard.
     let configuration = TrainerConfiguration(name: "check", epochs: Int(value("--epochs") ?? "2")!, batchSize: 8,
-                                             learningRate: 0.05, seed: 3,
+                                             learningRate: learningRate, seed: 3,
                                              checkpointURL: value("--checkpoint").map { URL(fileURLWithPath: $0) },
                                              resume: CommandLine.arguments.contains("--resume"), overwrite: true)
     let trainer = Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,
