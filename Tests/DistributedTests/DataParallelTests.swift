@@ -25,7 +25,7 @@ final class DataParallelTests: XCTestCase {
     /// On a conv + batch norm toy and on the small ResNet (fused batch norm + residual + ReLU, a
     /// downsampling path).
     func testSynchronizedBatchNormTrainsLikeOneProcess() throws {
-        for model in ["batchnorm", "resnet"] {
+        for model in ["batchnorm", "resnet", "lrn-resnet"] {
             let one = try train(processes: 1, model: model, epochs: 2)
             let synchronised = try train(processes: 2, model: model, epochs: 2, ["--sync-batch-norm"])
             try assertClose(one, synchronised, tolerance: 2e-5, what: "\(model): 2 synchronised processes vs 1")
@@ -44,7 +44,7 @@ final class DataParallelTests: XCTestCase {
     /// between processes) would show at once: 2 synchronised processes still give the weights,
     /// running statistics and optimiser moments of 1.
     func testAdamOnSummedGradientsTrainsLikeOneProcess() throws {
-        for model in ["resnet", "lrn"] {
+        for model in ["resnet", "lrn-resnet", "lrn"] {
             let one = try train(processes: 1, model: model, epochs: 2, ["--optimizer", "adam"])
             let two = try train(processes: 2, model: model, epochs: 2, ["--optimizer", "adam", "--sync-batch-norm"])
             try assertClose(one, two, tolerance: 2e-5, what: "\(model) with Adam: 2 processes vs 1")
