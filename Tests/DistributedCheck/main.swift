@@ -1,7 +1,8 @@
 // The program DistributedTests starts under mpirun: a tiny model trained with the shared loop
 // on in-memory data, in whatever process group the launcher made. Rank 0 writes the checkpoint
 // the tests compare. Flags:
-//   --model classifier|lrn|batchnorm|resnet  --epochs N  --checkpoint FILE  [--resume]  [--sync-batch-norm]  [--train-rows N]
+//   --model classifier|lrn|batchnorm|resnet|lrn-resnet  --epochs N  --checkpoint FILE  [--resume]  [--sync-batch-norm]  [--train-rows N]
+//   [--optimizer sgd|adam]   (SGD with momentum by default; Adam as the built-in examples train)
 //   [--fail-rank R --fail-batch B --fail-how kill|throw]   (rank R dies or throws at batch B)
 // or the measurements of Documentation/Distributed.md (Benchmark.swift):
 //   --benchmark [--steps N] [--batch M] [--allreduce-floats K]
@@ -80,11 +81,12 @@ if CommandLine.arguments.contains("--benchmark") {
 do {
     setKernelThreads(1)
     // With batch norm, 40 rows by default: no last batch of 1, which would leave a process without rows.
-    let trainCount = Int(value("--train-rows") ?? (value("--model") == "batchnorm" || value("--model") == "resnet" ? "40" : "41"))!
+    let resnetModel = value("--model") == "resnet" || value("--model") == "lrn-resnet"
+    let trainCount = Int(value("--train-rows") ?? (value("--model") == "batchnorm" || resnetModel ? "40" : "41"))!
     let classCount = 3, inputs = 6, testCount = 12
     var generator = RandomGenerator(seed: 7)
     // The small ResNet (residual blocks, a downsampling path) takes 1 x 8 x 8 images.
-    let resnet = value("--model") == "resnet"
+    let resnet = value("--model") == "resnet" || value("--model") == "lrn-resnet"
     let sample = resnet ? [1, 8, 8] : [inputs]
     let trainX = Tensor<Float>(randomNormal: [trainCount] + sample, std: 1, generator: &generator)
     let testX = Tensor<Float>(randomNormal: [testCount] + sample, std: 1, generator: &generator)
@@ -103,7 +105,14 @@ do {
     var modelGenerator = RandomGenerator(seed: 11)
     let backbone = PerceptronFeatures(inputs: inputs, features: 5, generator: &modelGenerator)
     let model: AnyTrainableModel
-    if resnet {
+    if value("--model") == "lrn-resnet" {
+        // LRN's HUM + CLD on a batch-norm backbone: the pair the built-in main job trains.
+        let lrn = LRNModel(backbone: SmallResNet<Float>(classCount: nil, widths: [4, 8], inputChannels: 1, generator: &modelGenerator),
+                           classCount: classCount, objective: .humWithCLD, generator: &modelGenerator)
+        lrn.head.trainingSampleCount = 8
+        lrn.head.evaluationSampleCount = 8
+        model = AnyTrainableModel(lrn)
+    } else if resnet {
         model = AnyTrainableModel(Classifier(backbone: SmallResNet<Float>(classCount: nil, widths: [4, 8], inputChannels: 1, generator: &modelGenerator),
                                              classCount: classCount, generator: &modelGenerator))
     } else if value("--model") == "batchnorm" {
@@ -117,11 +126,16 @@ do {
     } else {
         model = AnyTrainableModel(Classifier(backbone: backbone, classCount: classCount, generator: &modelGenerator))
     }
-    // Momentum, so that resuming has optimiser state to carry.
-    let optimizer = try SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
+    // Momentum, so that resuming has optimiser state to carry. Adam divides each gradient by its
+    // own running magnitude, which amplifies any difference in the summed gradients.
+    let adam = value("--optimizer") == "adam"
+    let learningRate = adam ? 0.003 : 0.05
+    let optimizer: any Optimizer<Float> = adam
+        ? try Adam(parameters: model.parameters, learningRate: learningRate)
+        : try SGD(parameters: model.parameters, learningRate: learningRate, momentum: 0.9)
     // A batch of 8 leaves a last batch of 1: the second of two processes gets an empty shard.
     let configuration = TrainerConfiguration(name: "check", epochs: Int(value("--epochs") ?? "2")!, batchSize: 8,
-                                             learningRate: 0.05, seed: 3,
+                                             learningRate: learningRate, seed: 3,
                                              checkpointURL: value("--checkpoint").map { URL(fileURLWithPath: $0) },
                                              resume: CommandLine.arguments.contains("--resume"), overwrite: true)
     let trainer = Trainer(model: model, optimizer: optimizer, data: data, configuration: configuration,

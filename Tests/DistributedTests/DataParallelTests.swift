@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 import Training
 import XCTest
@@ -24,7 +25,7 @@ final class DataParallelTests: XCTestCase {
     /// On a conv + batch norm toy and on the small ResNet (fused batch norm + residual + ReLU, a
     /// downsampling path).
     func testSynchronizedBatchNormTrainsLikeOneProcess() throws {
-        for model in ["batchnorm", "resnet"] {
+        for model in ["batchnorm", "resnet", "lrn-resnet"] {
             let one = try train(processes: 1, model: model, epochs: 2)
             let synchronised = try train(processes: 2, model: model, epochs: 2, ["--sync-batch-norm"])
             try assertClose(one, synchronised, tolerance: 2e-5, what: "\(model): 2 synchronised processes vs 1")
@@ -35,6 +36,21 @@ final class DataParallelTests: XCTestCase {
             // Alone, the option changes nothing.
             let oneSynchronised = try train(processes: 1, model: model, epochs: 2, ["--sync-batch-norm"])
             try assertClose(one, oneSynchronised, tolerance: 0, what: "\(model): 1 process with and without the option")
+        }
+    }
+
+    /// The built-in examples train with Adam, which divides each summed gradient by its own
+    /// running magnitude, so that any error in the sum (or an optimiser state that differed
+    /// between processes) would show at once: 2 synchronised processes still give the weights,
+    /// running statistics and optimiser moments of 1.
+    func testAdamOnSummedGradientsTrainsLikeOneProcess() throws {
+        for model in ["resnet", "lrn-resnet", "lrn"] {
+            let one = try train(processes: 1, model: model, epochs: 2, ["--optimizer", "adam"])
+            let two = try train(processes: 2, model: model, epochs: 2, ["--optimizer", "adam", "--sync-batch-norm"])
+            try assertClose(one, two, tolerance: 2e-5, what: "\(model) with Adam: 2 processes vs 1")
+            let moments = worstDifference(one.optimizerState, two.optimizerState)
+            XCTAssertFalse(one.optimizerState.isEmpty, "\(model): no optimiser state to compare")
+            XCTAssertLessThanOrEqual(moments.difference, 2e-5, "\(model) with Adam: optimiser state \(moments.name) differs")
         }
     }
 
@@ -142,9 +158,13 @@ final class DataParallelTests: XCTestCase {
 
     /// The largest relative difference between the two checkpoints' tensors, and where.
     private func worstDifference(_ a: TrainingCheckpoint, _ b: TrainingCheckpoint) -> (name: String, difference: Float) {
+        worstDifference(a.modelState, b.modelState)
+    }
+
+    private func worstDifference(_ a: [String: Tensor<Float>], _ b: [String: Tensor<Float>]) -> (name: String, difference: Float) {
         var worst: (name: String, difference: Float) = ("", 0)
-        for (name, x) in a.modelState {
-            guard let y = b.modelState[name] else { continue }
+        for (name, x) in a {
+            guard let y = b[name] else { continue }
             for (u, v) in zip(x.scalars, y.scalars) {
                 let difference = abs(u - v) / max(1, abs(u))
                 if !(difference <= worst.difference) { worst = (name, difference) }
