@@ -3,18 +3,15 @@ extension Study {
     /// data, epochs and settings (whatever `Example-RAFDB` uses without flags). The three CE-like
     /// cells share the CE model's initial weights at each seed: only the loss differs.
     static func baselines(_ scale: StudyScale) -> Study {
-        let full = scale == .full
-        return Study(
-            name: "baselines", title: "Main job: CE, label smoothing, GCE and LRN",
+        onMainJob(
+            "baselines", title: "Main job: CE, label smoothing, GCE and LRN",
             cells: [
                 StudyCell("ce", method: .ce),
                 StudyCell("ce+ls 0.1", baseline: .labelSmoothing(0.1)),
                 StudyCell("gce q 0.7", baseline: .generalizedCrossEntropy(q: 0.7)),
                 StudyCell("lrn", method: .humCLD),
             ],
-            seeds: full ? [0, 1, 2] : [0, 1],
-            base: { s in if !full { quick(&s, epochs: 1) } },
-            trainingSubset: full ? nil : 48, testSubset: full ? nil : 24)
+            fullSeeds: [0, 1, 2], scale: scale)
     }
 
     /// LRN (HUM + CLD) on the main job with one factor changed per cell, each below and above
@@ -22,9 +19,8 @@ extension Study {
     /// training (evaluation keeps its own), HUM's initial noise scale (0: FC2's Linear init),
     /// λ₁ and the std of the CLD centres' initial draw.
     static func ablations(_ scale: StudyScale) -> Study {
-        let full = scale == .full
-        return Study(
-            name: "ablations", title: "Main job, LRN (HUM + CLD): one factor changed per cell",
+        onMainJob(
+            "ablations", title: "Main job, LRN (HUM + CLD): one factor changed per cell",
             cells: [
                 StudyCell("lrn", method: .humCLD),
                 StudyCell("T 0.35", method: .humCLD) { $0.temperature = 0.35 },
@@ -38,8 +34,6 @@ extension Study {
                 StudyCell("centres 0.1", method: .humCLD) { $0.cldCenterScale = 0.1 },
                 StudyCell("centres 10", method: .humCLD) { $0.cldCenterScale = 10 },
             ],
-            seeds: full ? [0, 1, 2] : [0, 1],
-            base: { s in if !full { quick(&s, epochs: 1) } },
-            trainingSubset: full ? nil : 48, testSubset: full ? nil : 24)
+            fullSeeds: [0, 1, 2], scale: scale)
     }
 }

@@ -65,27 +65,33 @@ public struct Study: Sendable {
         s.evaluationMCSamples = 8
     }
 
+    /// A study of the main job itself: at full scale its data, epochs and settings as
+    /// `Example-RAFDB` runs them without flags, on `fullSeeds`; at the quick scale the tiny grid.
+    static func onMainJob(_ name: String, title: String, cells: [StudyCell], fullSeeds: [UInt64], scale: StudyScale) -> Study {
+        let full = scale == .full
+        return Study(name: name, title: title, cells: cells, seeds: full ? fullSeeds : [0, 1],
+                     base: { s in if !full { quick(&s, epochs: 1) } },
+                     trainingSubset: full ? nil : 48, testSubset: full ? nil : 24)
+    }
+
     /// Whether the main job's runs learn for every seed: CE and LRN under the defaults (Adam
     /// 0.003, ×0.1 after epoch 10) and with Adam 0.001, a 1-epoch warm-up and a cosine decay,
     /// which leaves the class prior for every seed but memorises (Documentation/Reproducing.md, "Seeds").
     static func seeds(_ scale: StudyScale) -> Study {
-        let full = scale == .full
         let cosine: @Sendable (inout ExperimentSettings) -> Void = { s in
             s.learningRate = 0.001
             s.schedule = .cosine
             s.warmupEpochs = min(1, s.epochs - 1)
         }
-        return Study(
-            name: "seeds", title: "Main job, final test accuracy by seed",
+        return onMainJob(
+            "seeds", title: "Main job, final test accuracy by seed",
             cells: [
                 StudyCell("ce", method: .ce),
                 StudyCell("lrn", method: .humCLD),
                 StudyCell("ce lr 0.001 warm-up cosine", method: .ce, adjust: cosine),
                 StudyCell("lrn lr 0.001 warm-up cosine", method: .humCLD, adjust: cosine),
             ],
-            seeds: full ? [0, 1, 2, 7, 11] : [0, 1],
-            base: { s in if !full { quick(&s, epochs: 1) } },
-            trainingSubset: full ? nil : 48, testSubset: full ? nil : 24)
+            fullSeeds: [0, 1, 2, 7, 11], scale: scale)
     }
 
     /// Long runs on a small training set, so that CE fits the noisy labels: its test accuracy
