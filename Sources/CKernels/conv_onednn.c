@@ -156,14 +156,12 @@ static size_t scratchpad_bytes(const_dnnl_primitive_desc_t pd) {
     return md ? dnnl_memory_desc_get_size(md) : 0;
 }
 
-// A primitive from an operation descriptor (a convolution) or, with op == NULL, a reorder.
-static dnnl_primitive_t primitive_create(const void *op, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to,
-                                         const_dnnl_primitive_desc_t hint, size_t *scratch) {
+// A reorder between two layouts; its scratchpad need raises *scratch.
+static dnnl_primitive_t reorder_create(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to, size_t *scratch) {
     dnnl_primitive_attr_t attr = user_scratchpad_attr();
     if (!attr) return NULL;
     dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t status = op ? dnnl_primitive_desc_create(&pd, op, attr, engine, hint)
-                              : dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, attr);
+    dnnl_status_t status = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, attr);
     dnnl_primitive_attr_destroy(attr);
     if (status != dnnl_success) return NULL;
     dnnl_primitive_t primitive = NULL;
@@ -192,8 +190,7 @@ static int operand_init(plan *p, const_dnnl_primitive_desc_t pd, int slot) {
     op->inner_bytes = dnnl_memory_desc_get_size(inner);
     if (dnnl_memory_desc_equal(&op->user, &op->inner)) return 1;
     const int input = slot != OUT;
-    op->reorder = primitive_create(NULL, input ? &op->user : &op->inner, input ? &op->inner : &op->user, NULL,
-                                   &p->scratch_bytes);
+    op->reorder = reorder_create(input ? &op->user : &op->inner, input ? &op->inner : &op->user, &p->scratch_bytes);
     return op->reorder != NULL;
 }
 
