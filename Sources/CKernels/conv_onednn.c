@@ -213,8 +213,23 @@ static dnnl_primitive_desc_t direction_pd(const plan_key *key, const dnnl_memory
     return pd;
 }
 
-// A new plan, or NULL if oneDNN refuses the shape in this direction.
+extern int omp_get_max_threads(void);
+extern void omp_set_num_threads(int n);
+
+// A new plan, or NULL if oneDNN refuses the shape in this direction. oneDNN partitions a
+// primitive's work for the threads it sees when the primitive is made, so a plan for another
+// thread count than the caller's is made with that count set (for the calling thread only).
+static plan *plan_build_here(const plan_key *key);
 static plan *plan_build(const plan_key *key) {
+    const int threads = omp_get_max_threads();
+    if (key->threads == threads) return plan_build_here(key);
+    omp_set_num_threads((int)key->threads);
+    plan *p = plan_build_here(key);
+    omp_set_num_threads(threads);
+    return p;
+}
+
+static plan *plan_build_here(const plan_key *key) {
     plan *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->key = *key;
@@ -371,6 +386,111 @@ static void plan_release(plan *p, int transient) {
     if (transient) plan_destroy(p);
 }
 
+// ---- the weight gradient, independent of the thread count ----------------------------------------
+// oneDNN's weight-gradient kernels split the batch between threads and add the parts in an order
+// that follows the thread count (1x1 stride-2 shortcuts of the small ResNet give other bits at 1
+// and 2 threads), which would make a training run depend on --threads. So the batch is cut into
+// chunks by the shape alone; each chunk's gradient comes from a single-threaded plan, the chunks
+// run in parallel, and their gradients are added in chunk order: the same bits for any thread
+// count. A chunk holds at least WEIGHT_CHUNK_IMAGES images, and the chunks' gradients together
+// at most WEIGHT_PARTS_BYTES (wide layers get fewer, larger chunks). The forward and
+// data-gradient primitives compute each output in one thread and need none of this (the
+// thread-count tests hold all three directions to it).
+#define WEIGHT_CHUNK_IMAGES 16
+#define WEIGHT_PARTS_BYTES (20L << 20)
+
+static long weight_chunk_count(const ck_conv2d_shape *s, size_t weight_bytes) {
+    long chunks = (s->n + WEIGHT_CHUNK_IMAGES - 1) / WEIGHT_CHUNK_IMAGES;
+    const long affordable = (long)(WEIGHT_PARTS_BYTES / weight_bytes);
+    if (chunks > affordable) chunks = affordable;
+    return chunks < 1 ? 1 : chunks;
+}
+
+typedef struct {
+    const ck_conv2d_shape *shape;
+    const float *x, *gy;
+    float *first, *rest;        // the weight gradient of chunk 0, and of chunks 1, 2, ... one after another
+    float *bias_first, *bias_rest;  // the same for the bias, NULL without
+    long chunks, weights;
+    long images;                // per chunk; the last may have fewer
+    plan *full, *tail;          // the plans of a whole chunk and of the last, shorter one
+} weight_chunks;
+
+static void weight_chunk_range(void *context, long begin, long end) {
+    const weight_chunks *k = context;
+    const ck_conv2d_shape *s = k->shape;
+    for (long chunk = begin; chunk < end; chunk++) {
+        const long first = chunk * k->images;
+        const plan *p = chunk == k->chunks - 1 && k->tail ? k->tail : k->full;
+        float *gw = chunk == 0 ? k->first : k->rest + (chunk - 1) * k->weights;
+        float *gb = !k->bias_first ? NULL : chunk == 0 ? k->bias_first : k->bias_rest + (chunk - 1) * s->o;
+        void *const data[OPERANDS] = {(void *)(k->x + first * s->c * s->h * s->w),
+                                      (void *)(k->gy + first * s->o * s->oh * s->ow), gw};
+        plan_run(p, data, gb);
+    }
+}
+
+// first[i] += rest[i] + rest[stride + i] + ..., adding in chunk order.
+typedef struct {
+    float *first;
+    const float *rest;
+    long chunks, stride;
+} chunk_sum;
+
+static void chunk_sum_range(void *context, long begin, long end) {
+    const chunk_sum *k = context;
+    for (long i = begin; i < end; i++) {
+        float total = k->first[i];
+        for (long chunk = 1; chunk < k->chunks; chunk++) total += k->rest[(chunk - 1) * k->stride + i];
+        k->first[i] = total;
+    }
+}
+
+// The plan of a chunk of `images` images, single-threaded.
+static plan *weight_chunk_plan(const ck_conv2d_shape *s, long images, int with_bias, int *transient) {
+    ck_conv2d_shape chunk = *s;
+    chunk.n = images;
+    plan_key key;
+    key_init(&key, &chunk, BACKWARD_WEIGHTS, with_bias);
+    key.threads = 1;
+    return plan_get(&key, transient);
+}
+
+static void weight_gradient(const ck_conv2d_shape *s, const float *x, const float *gy, float *gw, float *gb,
+                            plan *full, plan *tail, long chunks, long images) {
+    const long weights = s->o * (s->c / s->groups) * s->kh * s->kw;
+    const size_t weight_bytes = sizeof(float) * (size_t)weights, bias_bytes = sizeof(float) * (size_t)s->o;
+    if (chunks == 1) {
+        // oneDNN always computes the weight gradient: a caller wanting only the bias's gets a
+        // temporary one.
+        float *out = gw ? gw : ck_storage_acquire(weight_bytes);
+        void *const data[OPERANDS] = {(void *)x, (void *)gy, out};
+        plan_run(full, data, gb);
+        if (!gw) ck_storage_release(out, weight_bytes);
+        return;
+    }
+    // Chunk 0 writes straight into gw and gb (a temporary when gw is not wanted), the others
+    // beside them.
+    const size_t rest_bytes = weight_bytes * (size_t)(chunks - 1), bias_rest_bytes = bias_bytes * (size_t)(chunks - 1);
+    float *first = gw ? gw : ck_storage_acquire(weight_bytes);
+    float *rest = ck_storage_acquire(rest_bytes);
+    float *bias_rest = gb ? ck_storage_acquire(bias_rest_bytes) : NULL;
+    weight_chunks k = {s, x, gy, first, rest, gb, bias_rest, chunks, weights, images, full, tail};
+    ck_parallel_for(chunks, 1, weight_chunk_range, &k);
+    if (gw) {
+        chunk_sum sum = {gw, rest, chunks, weights};
+        ck_parallel_for(weights, 4096, chunk_sum_range, &sum);
+    } else {
+        ck_storage_release(first, weight_bytes);
+    }
+    if (gb) {
+        chunk_sum sum = {gb, bias_rest, chunks, s->o};
+        chunk_sum_range(&sum, 0, s->o);
+        ck_storage_release(bias_rest, bias_rest_bytes);
+    }
+    ck_storage_release(rest, rest_bytes);
+}
+
 // ---- entry points --------------------------------------------------------------------------------
 
 static int refused(void) {
@@ -398,16 +518,24 @@ int ck_conv2d_onednn_backward_f32(const ck_conv2d_shape *s, const float *x, cons
                                   float *gx, float *gw, float *gb) {
     pthread_once(&engine_once, engine_create);
     if (!engine || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
-    // Both plans first, so that a refusal leaves every output untouched.
-    plan_key data_key, weights_key;
+    // Every plan first, so that a refusal leaves every output untouched.
+    plan_key data_key;
     key_init(&data_key, s, BACKWARD_DATA, 0);
-    key_init(&weights_key, s, BACKWARD_WEIGHTS, gb != NULL);
-    int data_transient = 0, weights_transient = 0;
+    const size_t weight_bytes = sizeof(float) * (size_t)(s->o * (s->c / s->groups) * s->kh * s->kw);
+    const long wanted_chunks = weight_chunk_count(s, weight_bytes);
+    const long full_images = (s->n + wanted_chunks - 1) / wanted_chunks;
+    const long chunks = (s->n + full_images - 1) / full_images;  // 9 images in 4 chunks of 3 make 3
+    const long tail_images = s->n - (chunks - 1) * full_images;
+    const int want_weights = gw || gb;
+    int data_transient = 0, full_transient = 0, tail_transient = 0;
     plan *data_plan = gx ? plan_get(&data_key, &data_transient) : NULL;
-    plan *weights_plan = gw || gb ? plan_get(&weights_key, &weights_transient) : NULL;
-    if ((gx && !data_plan) || ((gw || gb) && !weights_plan)) {
+    plan *full = want_weights ? weight_chunk_plan(s, full_images, gb != NULL, &full_transient) : NULL;
+    plan *tail = want_weights && tail_images != full_images ? weight_chunk_plan(s, tail_images, gb != NULL, &tail_transient)
+                                                             : NULL;
+    if ((gx && !data_plan) || (want_weights && (!full || (tail_images != full_images && !tail)))) {
         if (data_plan) plan_release(data_plan, data_transient);
-        if (weights_plan) plan_release(weights_plan, weights_transient);
+        if (full) plan_release(full, full_transient);
+        if (tail) plan_release(tail, tail_transient);
         return refused();
     }
     if (data_plan) {
@@ -415,15 +543,10 @@ int ck_conv2d_onednn_backward_f32(const ck_conv2d_shape *s, const float *x, cons
         plan_run(data_plan, data, NULL);
         plan_release(data_plan, data_transient);
     }
-    if (weights_plan) {
-        // oneDNN always computes the weight gradient: a caller wanting only the bias's gets a
-        // temporary one.
-        const size_t gw_bytes = sizeof(float) * (size_t)(s->o * (s->c / s->groups) * s->kh * s->kw);
-        float *weights_out = gw ? gw : ck_storage_acquire(gw_bytes);
-        void *const data[OPERANDS] = {(void *)x, (void *)gy, weights_out};
-        plan_run(weights_plan, data, gb);
-        if (!gw) ck_storage_release(weights_out, gw_bytes);
-        plan_release(weights_plan, weights_transient);
+    if (want_weights) {
+        weight_gradient(s, x, gy, gw, gb, full, tail, chunks, full_images);
+        plan_release(full, full_transient);
+        if (tail) plan_release(tail, tail_transient);
     }
     __atomic_fetch_add(&stats.calls, 1, __ATOMIC_RELAXED);
     return 1;

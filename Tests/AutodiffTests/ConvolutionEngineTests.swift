@@ -119,9 +119,8 @@ import Testing
         }
     }
 
-    /// oneDNN's results change with the thread count (its sums are split by thread: the reason
-    /// im2col stays the engine of ThreadCountIndependenceTests), but not from one call to the next
-    /// at a fixed count.
+    /// oneDNN's results repeat from one call to the next (and do not change with the thread count:
+    /// ThreadCountIndependenceTests).
     @Test func oneDNNRepeatsItsBitsAtAFixedThreadCount() throws {
         let s = Case(n: 16, c: 16, h: 8, w: 8, o: 32, k: 3, stride: 1, pad: 1).shape
         let t = Tensors(s, seed: 11)

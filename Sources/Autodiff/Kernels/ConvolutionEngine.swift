@@ -1,14 +1,15 @@
 import CKernels
 
-/// The engine of float32 convolutions (float64 always runs on im2col). Chosen by
+/// The engine of float32 convolutions (float64 always runs on im2col). Both give results that do
+/// not depend on the thread count. Chosen by
 /// `RuntimeConfiguration.convolutionEngine`; the environment variable
 /// `LRN_CONV_ENGINE=im2col|onednn` overrides it (Documentation/Performance.md, "oneDNN at the
 /// op boundary").
 public enum ConvolutionEngine: String, Sendable, CaseIterable {
-    /// im2col + OpenBLAS gemm: the reference, bit-for-bit independent of the thread count.
+    /// im2col + OpenBLAS gemm: the reference the tests hold oneDNN to.
     case im2col
-    /// oneDNN's convolution primitives, in its blocked layout with reorders at each call's edges;
-    /// a shape oneDNN refuses runs on im2col.
+    /// oneDNN's convolution primitives (the default), in its blocked layout with reorders at each
+    /// call's edges; a shape oneDNN refuses runs on im2col.
     case onednn
 
     var code: Int32 {
