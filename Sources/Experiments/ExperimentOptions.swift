@@ -122,10 +122,10 @@ public struct ExperimentOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Initial learning rate, which --schedule then lowers. Default: 1e-4 with --data, \(ExperimentSettings.BuiltIn.learningRate) on the built-in data.", valueName: "rate"))
     public var lr: Double?
 
-    @Option(help: "Learning-rate schedule: step (×0.1 every 10 epochs, the paper's) or cosine (a cosine decay to 0 over --epochs, after --warmup-epochs). Default: step.")
+    @Option(help: "Learning-rate schedule: step (×0.1 every 10 epochs, the paper's) or cosine (a cosine decay to 0 over --epochs, after --warmup-epochs). Default: step with --data, cosine on the built-in data.")
     public var schedule: ScheduleChoice?
 
-    @Option(name: .customLong("warmup-epochs"), parsing: .unconditional, help: ArgumentHelp("With --schedule cosine: epochs of linear warm-up before the decay (epoch k of w uses (k+1)/(w+1) of the rate). Default: 0.", valueName: "epochs"))
+    @Option(name: .customLong("warmup-epochs"), parsing: .unconditional, help: ArgumentHelp("With --schedule cosine: epochs of linear warm-up before the decay (epoch k of w uses (k+1)/(w+1) of the rate). Default: 0 with --data, 5 on the built-in data (at most --epochs − 1).", valueName: "epochs"))
     public var warmupEpochs: Int?
 
     @Option(help: "Optimiser: sgd (momentum 0.9, weight decay 1e-4) or adam (no weight decay). Default: adam for AffectNet and the built-in data, else sgd.")

@@ -100,10 +100,19 @@ struct RunnerTests {
         #expect(affect.optimizer == .adam && affect.classBalancedSampling && affect.weightDecay == 0)
         let builtIn = try settings([])
         #expect(builtIn.usesBuiltInData && builtIn.noise == 0.3 && builtIn.methods == [.ce, .humCLD] && builtIn.backbone == .small)
-        // The step schedule by default; --schedule cosine with --warmup-epochs on request.
+        // The paper's step schedule with --data; on the built-in data a 5-epoch warm-up to 0.003,
+        // then a cosine decay (shorter warm-ups for shorter runs, none with --schedule step).
         #expect(paper.schedule == .step && paper.warmupEpochs == 0)
         #expect(try paper.plan(resuming: []).schedule.learningRate(epoch: 10, baseLearningRate: 1e-4) == 1e-5)
-        #expect(builtIn.optimizer == .adam && builtIn.learningRate == 0.003 && builtIn.schedule == .step && builtIn.warmupEpochs == 0)
+        #expect(builtIn.optimizer == .adam && builtIn.learningRate == 0.003 && builtIn.schedule == .cosine && builtIn.warmupEpochs == 5)
+        let builtInRates = try (0..<16).map { try builtIn.plan(resuming: []).schedule.learningRate(epoch: $0, baseLearningRate: 0.003) }
+        #expect(zip(builtInRates.prefix(5), builtInRates.dropFirst().prefix(5)).allSatisfy { $0 < $1 } && builtInRates[5] == 0.003)
+        #expect(zip(builtInRates.dropFirst(5), builtInRates.dropFirst(6)).allSatisfy { $0 > $1 })
+        #expect(try settings(["--epochs", "2"]).warmupEpochs == 1)
+        #expect(try settings(["--epochs", "1"]).warmupEpochs == 0)
+        let step = try settings(["--schedule", "step"])
+        #expect(step.warmupEpochs == 0)
+        #expect(try abs(step.plan(resuming: []).schedule.learningRate(epoch: 10, baseLearningRate: 0.003) - 0.0003) < 1e-15)
         let cosine = try settings(["--lr", "0.001", "--schedule", "cosine", "--warmup-epochs", "1"])
         let rates = try (0..<16).map { try cosine.plan(resuming: []).schedule.learningRate(epoch: $0, baseLearningRate: 0.001) }
         #expect(rates[0] == 0.0005 && rates[1] == 0.001 && zip(rates.dropFirst(), rates.dropFirst(2)).allSatisfy { $0 > $1 })
