@@ -66,12 +66,17 @@ public enum ModelFactory {
     }
 
     /// Loads backbone weights leniently (a classifier `fc.*` in the file is ignored); refuses a
-    /// file of which nothing matches.
+    /// file of which nothing matches. The backbone's names may stand alone (torchvision's) or
+    /// under a prefix: the exported `model.safetensors` of one of our runs ("backbone.") or its
+    /// `checkpoint.safetensors` ("model.backbone.").
     public static func loadPretrainedBackbone(_ model: Model, from url: URL) throws -> String {
         try RunPreflight.checkPretrained(url.path)
         let report: StateDictLoadReport
+        var prefix = ""
         do {
-            report = try model.backbone.load(from: url, strict: false)
+            let file = try SafeTensorsFile(contentsOf: url)
+            prefix = model.backbone.statePrefix(in: file) ?? ""
+            report = try model.backbone.load(file, strict: false, source: url.path, prefix: prefix)
         } catch CheckpointError.nonFinite(_, let tensor, let problem) {
             throw TrainingError.nonFiniteTensor(path: url.path, what: "--pretrained", tensor: tensor, problem: problem)
         } catch {
@@ -80,6 +85,6 @@ public enum ModelFactory {
         guard !report.loaded.isEmpty else {
             throw TrainingError.invalidOption("--pretrained \(url.path): no tensor name matches the backbone (expected torchvision names such as conv1.weight, layer1.0.bn1.running_mean)\n\(report)")
         }
-        return "Pretrained backbone from \(url.path): \(report)"
+        return "Pretrained backbone from \(url.path)\(prefix.isEmpty ? "" : " (its tensors under \"\(prefix)\")"): \(report)"
     }
 }

@@ -55,10 +55,14 @@ extension Module {
     /// the dtype). Strict: any missing or unexpected name or shape mismatch throws and nothing
     /// changes. Tensors holding NaN or Inf are refused (nothing changes). Non-strict: what matches is loaded and the rest listed in the report (e.g. a
     /// pretrained backbone whose classifier has another number of classes).
+    /// `prefix` is put before every name of this module to find it in the file: a module that is
+    /// a part of the file's model ("backbone." in a model file of ours); the report's names are
+    /// the file's.
     @discardableResult
-    public func load(_ file: SafeTensorsFile, strict: Bool = true, source: String = "state dict") throws -> StateDictLoadReport {
+    public func load(_ file: SafeTensorsFile, strict: Bool = true, source: String = "state dict",
+                     prefix: String = "") throws -> StateDictLoadReport {
         var report = StateDictLoadReport()
-        let own = namedStateEntries
+        let own = namedStateEntries.map { (name: prefix + $0.name, tensor: $0.tensor) }
         let ownNames = Set(own.map(\.name))
         var toCopy: [(String, Tensor<Scalar>)] = []
         for (name, tensor) in own {
@@ -85,10 +89,21 @@ extension Module {
         return report
     }
 
-    /// Reads a safetensors checkpoint and loads it (see `load(_:strict:source:)`).
+    /// Reads a safetensors checkpoint and loads it (see `load(_:strict:source:prefix:)`).
     @discardableResult
-    public func load(from url: URL, strict: Bool = true) throws -> StateDictLoadReport {
-        try load(try SafeTensorsFile(contentsOf: url), strict: strict, source: url.path)
+    public func load(from url: URL, strict: Bool = true, prefix: String = "") throws -> StateDictLoadReport {
+        try load(try SafeTensorsFile(contentsOf: url), strict: strict, source: url.path, prefix: prefix)
+    }
+
+    /// Where this module's tensors sit in `file`: the shortest prefix ("", or ending in ".") that
+    /// makes a name of `file` out of this module's first tensor name; nil if none does. Finds a
+    /// backbone inside a whole model's file ("backbone.", "model.backbone." in a checkpoint).
+    public func statePrefix(in file: SafeTensorsFile) -> String? {
+        guard let first = namedStateEntries.first?.name else { return nil }
+        return file.names.filter { $0.hasSuffix(first) }
+            .map { String($0.dropLast(first.count)) }
+            .filter { $0.isEmpty || $0.hasSuffix(".") }
+            .min { $0.count < $1.count }
     }
 
     /// Writes parameters and buffers to a safetensors file, atomically, in this module's Scalar type.
