@@ -14,6 +14,8 @@ public struct StudyCell: Sendable {
     public var adjust: @Sendable (inout ExperimentSettings) -> Void
     /// Another loss on the baseline's model instead of `method`'s objective (StudyCell+Baselines.swift).
     public var baseline: BaselineLoss?
+    /// Start from the backbone of the study's pretraining run (`Study.pretraining`), as `--pretrained` would.
+    public var startsFromPretraining = false
 
     public init(_ name: String, method: MethodName, adjust: @escaping @Sendable (inout ExperimentSettings) -> Void = { _ in }) {
         self.name = name
@@ -39,9 +41,12 @@ public struct Study: Sendable {
     public var probesTrainingFit = false
     /// After training, average HUM's learned logit correlations per class pair (`--noise-mode pairs`).
     public var measuresNoiseCorrelation = false
+    /// A run trained before the cells, on another data set, whose backbone the cells marked
+    /// `startsFromPretraining` start from (StudyPretraining.swift).
+    public var pretraining: StudyPretraining?
 
     /// The studies `Example-Tables --study` offers, by name.
-    public static let names = ["seeds", "memorisation", "pairs", "baselines", "ablations"]
+    public static let names = ["seeds", "memorisation", "pairs", "baselines", "ablations", "pretraining"]
 
     /// The study `name` at `scale`; nil for an unknown name.
     public static func named(_ name: String, scale: StudyScale) -> Study? {
@@ -51,6 +56,7 @@ public struct Study: Sendable {
         case "pairs": return pairs(scale)
         case "baselines": return baselines(scale)  // StudyDefinitions+Ablations.swift
         case "ablations": return ablations(scale)
+        case "pretraining": return pretraining(scale)
         default: return nil
         }
     }
@@ -149,4 +155,27 @@ public struct Study: Sendable {
 
     /// The synthetic faces' look-alike pairs (their largest confusions), both ways.
     public static let lookAlikePairs = "disgust:anger,anger:disgust,fear:surprise,surprise:fear,sadness:neutral,neutral:sadness"
+
+    /// The paper's backbone was pretrained on faces. The analogue here: the main job's settings
+    /// on 6,000 clean synthetic images of other identities (pretraining run, seed 0), then CE and
+    /// LRN on the noisy built-in data from that backbone, fine-tuned with Adam at 0.0003 (a tenth
+    /// of the main job's rate, cosine decay, no warm-up), beside CE and LRN from scratch.
+    static func pretraining(_ scale: StudyScale) -> Study {
+        let full = scale == .full
+        let fineTune: @Sendable (inout ExperimentSettings) -> Void = { s in
+            s.learningRate /= 10
+            s.warmupEpochs = 0
+        }
+        var ce = StudyCell("ce pretrained", method: .ce, adjust: fineTune)
+        var lrn = StudyCell("lrn pretrained", method: .humCLD, adjust: fineTune)
+        ce.startsFromPretraining = true
+        lrn.startsFromPretraining = true
+        var study = onMainJob(
+            "pretraining", title: "Main job from a backbone pretrained on clean faces of other identities",
+            cells: [StudyCell("ce", method: .ce), StudyCell("lrn", method: .humCLD), ce, lrn],
+            fullSeeds: [0, 1, 2], scale: scale)
+        study.pretraining = StudyPretraining(
+            data: full ? .init(trainCount: 6000, testCount: 600, seed: 1) : .init(trainCount: 48, testCount: 16, imageSize: 32, seed: 1))
+        return study
+    }
 }

@@ -63,6 +63,9 @@ public enum StudyRunner {
         if let first = finished.first, !resume && !overwrite {
             throw TrainingError.invalidOption("\(first.path) holds a finished run of an earlier study (\(finished.count) of \(folders.count) runs); add --resume to read them back and train only the missing ones, or --overwrite to train them all again")
         }
+        let pretrainedFile = try study.pretraining.map {
+            try pretrain($0, base: base, output: output, resume: resume, overwrite: overwrite, progress: progress)  // StudyPretraining.swift
+        }
         let loaded = try ExperimentRunner.loadData(base, .init(), progress: progress)
         let train = subset(loaded.train, count: study.trainingSubset)
         let test = subset(loaded.test, count: study.testSubset)
@@ -78,32 +81,45 @@ public enum StudyRunner {
                 settings.seed = seed
                 settings.methods = [cell.method]
                 settings.output = folder.path
+                if cell.startsFromPretraining {
+                    guard let pretrainedFile else { preconditionFailure("cell \(cell.name) starts from a pretraining that study \(study.name) lacks") }
+                    settings.pretrained = pretrainedFile.path
+                }
                 let expected = try fingerprint(settings, method: cell.method, baseline: cell.baseline, train: train, test: test)
-                if resume, let data = FileManager.default.contents(atPath: file.path) {
-                    let run: StudyRun
-                    do {
-                        run = try JSONDecoder().decode(StudyRun.self, from: data)
-                    } catch {
-                        throw TrainingError.data("\(file.path): not a study run (\(error)); remove it or use --overwrite")
-                    }
-                    let differences = expected.sorted { $0.key < $1.key }.filter { run.result.settings[$0.key] != $0.value }
-                        .map { "\($0.key): this study \($0.value), the file \(run.result.settings[$0.key] ?? "absent")" }
-                    guard differences.isEmpty else {
-                        throw TrainingError.data("\(file.path) was trained with other settings (\(differences.joined(separator: "; "))); use another --output, or --overwrite to train it again")
-                    }
-                    runs.append(run)
+                if resume, FileManager.default.fileExists(atPath: file.path) {
+                    runs.append(try readBack(file, expected: expected))
                     progress.message("\(cell.name), seed \(seed): read back from \(file.path)")
                     continue
                 }
                 progress.message("\n== \(study.name): \(cell.name), seed \(seed)")
                 let run = try trainOne(cell: cell, settings: settings, train: train, test: test, study: study, folder: folder, progress: progress)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try writeAtomically(String(decoding: try encoder.encode(run), as: UTF8.self), to: file)
+                try writeRun(run, to: file)
                 runs.append(run)
             }
         }
         return runs
+    }
+
+    /// A finished run's `run.json`, refused if it was trained with other settings than `expected`.
+    static func readBack(_ file: URL, expected: [String: String]) throws -> StudyRun {
+        let run: StudyRun
+        do {
+            run = try JSONDecoder().decode(StudyRun.self, from: try Data(contentsOf: file))
+        } catch {
+            throw TrainingError.data("\(file.path): not a study run (\(error)); remove it or use --overwrite")
+        }
+        let differences = expected.sorted { $0.key < $1.key }.filter { run.result.settings[$0.key] != $0.value }
+            .map { "\($0.key): this study \($0.value), the file \(run.result.settings[$0.key] ?? "absent")" }
+        guard differences.isEmpty else {
+            throw TrainingError.data("\(file.path) was trained with other settings (\(differences.joined(separator: "; "))); use another --output, or --overwrite to train it again")
+        }
+        return run
+    }
+
+    static func writeRun(_ run: StudyRun, to file: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(String(decoding: try encoder.encode(run), as: UTF8.self), to: file)
     }
 
     /// The settings that decide a run's result, as its `RunResult.settings` records them: the
@@ -139,8 +155,9 @@ public enum StudyRunner {
         return StudySubset(base: dataset, indices: chosen.sorted()).erased()
     }
 
+    /// One run of `cell`; with `modelFile`, the trained model's state is written there too.
     static func trainOne(cell: StudyCell, settings: ExperimentSettings, train: AnyLabeledImageDataset, test: AnyLabeledImageDataset,
-                         study: Study, folder: URL, progress: ProgressDisplay) throws -> StudyRun {
+                         study: Study, folder: URL, progress: ProgressDisplay, modelFile: URL? = nil) throws -> StudyRun {
         let classNames = train.classNames
         let noisy = settings.noise > 0
             ? try LabelNoise.inject(trainingLabels: train.labels, classNames: classNames,
@@ -168,6 +185,10 @@ public enum StudyRunner {
         let result = try trainer.run()
         try RunPreflight.createOutputFolder(folder)
         try Reports.write(result, to: folder)
+        if let modelFile {
+            guard let module = model.base as? ModelFactory.Model else { preconditionFailure("cell \(cell.name): no model to write") }
+            try module.save(to: modelFile)
+        }
         var correlation: NoiseCorrelation?
         if study.measuresNoiseCorrelation, cell.method.usesHUM, let noisy, let lrn = model.base as? ModelFactory.Model {
             correlation = try measureCorrelation(lrn, test: test, imageSize: settings.imageSize, batchSize: settings.batchSize,
