@@ -26,13 +26,20 @@ public final class FERDataSource<Train: LabeledImageDataset, Test: LabeledImageD
     public var testCount: Int { test.count }
 
     public func trainingBatches(epoch: Int, seed: UInt64, batchSize: Int) throws -> BatchStream {
+        stream(try trainingLoader(seed: seed, batchSize: batchSize).start(epoch: epoch))
+    }
+
+    /// Decodes only the shard's rows of each batch.
+    public func trainingBatches(epoch: Int, seed: UInt64, batchSize: Int, shardOf: @escaping (Int) -> Range<Int>) throws -> BatchStream {
+        stream(try trainingLoader(seed: seed, batchSize: batchSize).start(epoch: epoch, rows: shardOf))
+    }
+
+    private func trainingLoader(seed: UInt64, batchSize: Int) throws -> BatchLoader<Train> {
         let sampler: BatchSampler = classBalanced
             ? try ClassBalancedBatchSampler(labels: train.labels, classCount: train.classCount, batchSize: batchSize, seed: seed)
             : ShuffledBatchSampler(count: train.count, batchSize: batchSize, shuffle: true, seed: seed)
-        let loader = BatchLoader(dataset: train, sampler: sampler,
-                                 transform: ImageTransform(size: imageSize, randomHorizontalFlip: true),
-                                 seed: seed, prefetch: 2, decodeThreads: decodeThreads)
-        return stream(loader.start(epoch: epoch))
+        return BatchLoader(dataset: train, sampler: sampler, transform: ImageTransform(size: imageSize, randomHorizontalFlip: true),
+                           seed: seed, prefetch: 2, decodeThreads: decodeThreads)
     }
 
     public func testBatches(batchSize: Int) throws -> BatchStream {
@@ -44,7 +51,7 @@ public final class FERDataSource<Train: LabeledImageDataset, Test: LabeledImageD
     private func stream(_ batches: EpochBatches) -> BatchStream {
         BatchStream {
             guard let batch = try batches.next() else { return nil }
-            return TrainingBatch(images: batch.images, labels: batch.labels)
+            return TrainingBatch(images: batch.images, labels: batch.labels, globalCount: batch.globalCount)
         }
     }
 }

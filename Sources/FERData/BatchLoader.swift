@@ -4,7 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// One prepared batch: images [B, 3, H, W] and their labels.
+/// One prepared batch: images [B, 3, H, W] and their labels; under data parallelism only some
+/// rows of a batch of the sampler (`BatchLoader.start(epoch:rows:)`).
 public struct Batch: @unchecked Sendable {
     public let images: Tensor<Float>
     public let labels: [Int]
@@ -12,6 +13,8 @@ public struct Batch: @unchecked Sendable {
     public let indices: [Int]
     public let epoch: Int
     public let batchIndex: Int
+    /// The size of the sampler's batch these rows were taken from.
+    public let globalCount: Int
 }
 
 /// Decodes and augments batches on a background thread while the caller trains, keeping at
@@ -42,8 +45,10 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
         self.threadName = threadName
     }
 
-    /// Starts preparing an epoch's batches in the background; read them with `next()`.
-    public func start(epoch: Int) -> EpochBatches {
+    /// Starts preparing an epoch's batches in the background; read them with `next()`. With
+    /// `rows`, only the rows `rows(batch size)` of each batch are decoded (one process's shard),
+    /// each with the augmentation it has in the whole batch.
+    public func start(epoch: Int, rows: ((Int) -> Range<Int>)? = nil) -> EpochBatches {
         let plan = sampler.batches(epoch: epoch)
         // The thread holds only the queue, not the consumer's handle, so that dropping the
         // handle cancels the work instead of leaving the thread waiting for room forever.
@@ -53,7 +58,11 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
             var position = 0
             for (b, indices) in plan.enumerated() {
                 if queue.isCancelled { return }
-                let result = Result { try self.makeBatch(indices, epoch: epoch, batchIndex: b, position: position) }
+                let taken = rows?(indices.count) ?? indices.indices
+                let result = Result {
+                    try self.makeBatch(Array(indices[taken]), epoch: epoch, batchIndex: b, position: position + taken.lowerBound,
+                                       globalCount: indices.count)
+                }
                 position += indices.count
                 guard queue.put(result) else { return }
                 if case .failure = result { return }
@@ -64,8 +73,9 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
         return EpochBatches(batchCount: plan.count, queue: queue)
     }
 
-    /// Prepares one batch on the calling thread (the background thread calls this too).
-    public func makeBatch(_ indices: [Int], epoch: Int, batchIndex: Int, position: Int) throws -> Batch {
+    /// Prepares one batch on the calling thread (the background thread calls this too); `position`
+    /// is its first sample's position in the epoch, which seeds the samples' augmentation.
+    public func makeBatch(_ indices: [Int], epoch: Int, batchIndex: Int, position: Int, globalCount: Int? = nil) throws -> Batch {
         let sampleCount = transform.sampleCount
         var buffer = [Float](repeating: 0, count: indices.count * sampleCount)
         let failures = ParallelErrors()
@@ -89,7 +99,8 @@ public final class BatchLoader<Dataset: LabeledImageDataset>: @unchecked Sendabl
         }
         if let error = failures.first { throw error }
         return Batch(images: Tensor(shape: [indices.count, 3, transform.height, transform.width], scalars: buffer),
-                     labels: indices.map { dataset.label(at: $0) }, indices: indices, epoch: epoch, batchIndex: batchIndex)
+                     labels: indices.map { dataset.label(at: $0) }, indices: indices, epoch: epoch, batchIndex: batchIndex,
+                     globalCount: globalCount ?? indices.count)
     }
 }
 

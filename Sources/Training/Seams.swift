@@ -36,13 +36,19 @@ public struct TrainingStepOutput {
 }
 
 /// One batch: images [N, channels, height, width] (or any layout the model expects) and labels.
+/// Under data parallelism it may hold only this process's rows of a global batch of
+/// `globalCount` (`EpochDataSource.trainingBatches(epoch:seed:batchSize:shardOf:)`).
 public struct TrainingBatch {
     public var images: Tensor<Float>
     public var labels: [Int]
-    public init(images: Tensor<Float>, labels: [Int]) {
+    /// The size of the global batch these rows belong to; `labels.count` for a whole batch.
+    public var globalCount: Int
+    public init(images: Tensor<Float>, labels: [Int], globalCount: Int? = nil) {
         self.images = images
         self.labels = labels
+        self.globalCount = globalCount ?? labels.count
     }
+    public var isWhole: Bool { globalCount == labels.count }
 }
 
 /// Where the batches come from. Training batches must be a pure function of
@@ -54,8 +60,25 @@ public protocol EpochDataSource {
     var testCount: Int { get }
     /// The shuffled, augmented training batches of one epoch.
     func trainingBatches(epoch: Int, seed: UInt64, batchSize: Int) throws -> BatchStream
+    /// Only the rows `shardOf(globalCount)` of each of those batches, as `TrainingBatch`es that
+    /// know their global size: what one of several processes trains on. The default slices the
+    /// whole batches; a source that decodes images implements it to decode only these rows.
+    func trainingBatches(epoch: Int, seed: UInt64, batchSize: Int, shardOf: @escaping (Int) -> Range<Int>) throws -> BatchStream
     /// The test set in a fixed order, without augmentation.
     func testBatches(batchSize: Int) throws -> BatchStream
+}
+
+extension EpochDataSource {
+    public func trainingBatches(epoch: Int, seed: UInt64, batchSize: Int, shardOf: @escaping (Int) -> Range<Int>) throws -> BatchStream {
+        let whole = try trainingBatches(epoch: epoch, seed: seed, batchSize: batchSize)
+        return BatchStream {
+            guard let batch = try whole.next() else { return nil }
+            let rows = shardOf(batch.labels.count)
+            if rows.count == batch.labels.count { return batch }
+            return TrainingBatch(images: batch.images.slice(axis: 0, range: rows), labels: Array(batch.labels[rows]),
+                                 globalCount: batch.labels.count)
+        }
+    }
 }
 
 /// A stream of batches whose reading may fail (a corrupt image met half-way through an epoch).

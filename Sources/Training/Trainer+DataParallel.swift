@@ -48,12 +48,6 @@ extension Trainer {
         processGroup.size > 1 ? try processGroup.allReduceSum(values) : values
     }
 
-    /// This process's rows of a global batch.
-    func localRows(of batch: TrainingBatch, shard: BatchShard) -> TrainingBatch {
-        guard !shard.isWhole else { return batch }
-        return TrainingBatch(images: batch.images.slice(axis: 0, range: shard.rows), labels: Array(batch.labels[shard.rows]))
-    }
-
     /// Replaces each parameter's gradient with the global batch's: Σ over processes of
     /// share · local gradient (each local loss is a mean over its own rows). The gradients go
     /// in buckets of `gradientBucketElements` floats, led by one flag per parameter, so that a

@@ -183,7 +183,12 @@ public final class Trainer<Model: TrainableModel> {
         optimizer.learningRate = learningRate
         model.isTraining = true
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: Seeds.Purpose.trainingStep)
-        let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
+        let (rank, size) = (processGroup.rank, processGroup.size)
+        // Under data parallelism each process reads (and decodes) only its rows of every batch.
+        let batches = size > 1
+            ? try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize,
+                                       shardOf: { BatchShard(globalCount: $0, rank: rank, size: size).rows })
+            : try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
         try broadcastModel()
         let statisticsReducer = installStatisticsReducer()
         ResidentMemory.resetPeak()
@@ -193,16 +198,17 @@ public final class Trainer<Model: TrainableModel> {
         while let batch = try batches.next() {
             batchIndex += 1
             optimizer.zeroGrad()
-            let shard = BatchShard(globalCount: batch.labels.count, rank: processGroup.rank, size: processGroup.size)
+            let shard = BatchShard(globalCount: batch.globalCount, rank: rank, size: size)
+            precondition(batch.labels.count == shard.count,
+                         "\(type(of: data)).trainingBatches gave \(batch.labels.count) rows of a global batch of \(batch.globalCount) to process \(rank) of \(size); its shard has \(shard.count)")
             try checkShardsForSynchronizedBatchNorm(statisticsReducer, globalCount: shard.globalCount, epoch: epoch, batch: batchIndex)
             statisticsReducer?.share = shard.share
-            let local = localRows(of: batch, shard: shard)
             // An empty shard (a last batch smaller than the group) skips the step; later
             // batches of the epoch do not exist, so its generator falling behind is harmless.
             let step = shard.count > 0
-                ? model.trainingStep(images: local.images, labels: local.labels, shard: shard, generator: &generator) : nil
+                ? model.trainingStep(images: batch.images, labels: batch.labels, shard: shard, generator: &generator) : nil
             let localCorrect = step.map { step in
-                zip(predictedClasses(step.scores.scalars, classCount: step.scores.shape.last ?? 1), local.labels).filter { $0 == $1 }.count
+                zip(predictedClasses(step.scores.scalars, classCount: step.scores.shape.last ?? 1), batch.labels).filter { $0 == $1 }.count
             } ?? 0
             // Σ loss·rows, correct, rows: summed over the group, so every process sees the same loss.
             let totals = try sumOverGroup([Double(step?.loss.scalar ?? 0) * Double(shard.count), Double(localCorrect), Double(shard.count)])
