@@ -23,7 +23,7 @@ struct ExampleTables: ParsableCommand {
         from epoch 1; at least one cell must have a checkpoint. Tables are saved as CSV in --output.
 
         --study NAME runs a multi-seed study instead of the tables (Documentation/Reproducing.md, \
-        "Seed study"): \(Study.names.joined(separator: ", ")). Each cell trains once per seed in \
+        "The study runner"): \(Study.names.joined(separator: ", ")). Each cell trains once per seed in \
         <output>/<cell>/seed-<seed>/; the study writes <name>-runs.csv, <name>-summary.csv (mean ± std \
         over seeds), <name>-runs.json and SVG charts into --output and prints the summary. \
         --scale quick runs a tiny grid (a few dozen 32×32 images, one or two epochs) that checks \
