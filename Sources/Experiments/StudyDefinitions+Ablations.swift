@@ -16,7 +16,8 @@ extension Study {
 
     /// LRN (HUM + CLD) on the main job with one factor changed per cell, each below and above
     /// its default: the temperature T (training and evaluation), the Monte-Carlo samples S at
-    /// training (evaluation keeps its own), HUM's initial noise scale (0: FC2's Linear init),
+    /// training (evaluation keeps its own), HUM's initial noise scale (0.1; FC2's Linear init
+    /// starts near 1, measured in Documentation/Reproducing.md, "HUM's initial noise scale"),
     /// λ₁ and the std of the CLD centres' initial draw.
     static func ablations(_ scale: StudyScale) -> Study {
         onMainJob(
@@ -27,7 +28,7 @@ extension Study {
                 StudyCell("T 1.4", method: .humCLD) { $0.temperature = 1.4 },
                 StudyCell("S 10", method: .humCLD) { $0.trainingMCSamples = 10 },
                 StudyCell("S 1000", method: .humCLD) { $0.trainingMCSamples = 1000 },
-                StudyCell("hum-init linear", method: .humCLD) { $0.humInitialNoiseScale = nil },
+                StudyCell("hum-init 0.01", method: .humCLD) { $0.humInitialNoiseScale = 0.01 },
                 StudyCell("hum-init 1", method: .humCLD) { $0.humInitialNoiseScale = 1 },
                 StudyCell("lambda 0.3", method: .humCLD) { $0.lambda = 0.3 },
                 StudyCell("lambda 3", method: .humCLD) { $0.lambda = 3 },

@@ -71,7 +71,7 @@ struct BaselineStudyTests {
         let recorded = Dictionary(uniqueKeysWithValues: runs.map { ($0.cell, $0.result.settings) })
         #expect(recorded["T 0.35"]?["temperature"] == "0.35" && recorded["lrn"]?["temperature"] == "0.7")
         #expect(recorded["S 1000"]?["mc_samples"] == "1000")
-        #expect(recorded["hum-init linear"]?["hum_init_scale"] == "linear")
+        #expect(recorded["hum-init 0.01"]?["hum_init_scale"] == "0.01")
         #expect(recorded["lambda 3"]?["lambda"] == "3.0")
         #expect(recorded["centres 10"]?["cld_center_scale"] == "10.0" && recorded["lrn"]?["cld_center_scale"] == nil)
         let table = try StudyReport.write(runs, study: study, scale: .quick, output: output)
@@ -114,10 +114,12 @@ struct BaselineStudyTests {
         #expect(few.head.trainingSampleCount == 10 && few.head.evaluationSampleCount == reference.head.evaluationSampleCount)
         #expect(try lrn("S 1000").head.trainingSampleCount == 1000)
         #expect(try lrn("lambda 0.3").cldWeight == 0.3 && lrn("lambda 3").cldWeight == 3)
-        // HUM's initial noise: FC2's weights at 0 with the scale, PyTorch's Linear init without.
+        // HUM's initial noise: FC2's weights at 0, its bias setting L(x) = scale·I.
         #expect(reference.head.fc2.weight.scalars.allSatisfy { $0 == 0 })
-        #expect(try lrn("hum-init linear").head.fc2.weight.scalars.contains { $0 != 0 })
-        #expect(try lrn("hum-init 1").head.fc2.bias!.scalars != reference.head.fc2.bias!.scalars)
+        for cell in ["hum-init 0.01", "hum-init 1"] {
+            #expect(try lrn(cell).head.fc2.weight.scalars.allSatisfy { $0 == 0 })
+            #expect(try lrn(cell).head.fc2.bias!.scalars != reference.head.fc2.bias!.scalars, "\(cell)")
+        }
         // The centres: the same draw, scaled.
         for (cell, scale) in [("centres 0.1", Float(0.1)), ("centres 10", 10)] {
             let scaled = try lrn(cell).cld.centers.scalars
