@@ -213,22 +213,8 @@ static dnnl_primitive_desc_t direction_pd(const plan_key *key, const dnnl_memory
     return pd;
 }
 
-extern int omp_get_max_threads(void);
-extern void omp_set_num_threads(int n);
-
-// A new plan, or NULL if oneDNN refuses the shape in this direction. oneDNN partitions a
-// primitive's work for the threads it sees when the primitive is made, so a plan for another
-// thread count than the caller's is made with that count set (for the calling thread only).
-static plan *plan_build_here(const plan_key *key);
-static plan *plan_build(const plan_key *key) {
-    const int threads = omp_get_max_threads();
-    if (key->threads == threads) return plan_build_here(key);
-    omp_set_num_threads((int)key->threads);
-    plan *p = plan_build_here(key);
-    omp_set_num_threads(threads);
-    return p;
-}
-
+// A new plan for the calling thread's thread count (plan_build), or NULL if oneDNN refuses the
+// shape in this direction.
 static plan *plan_build_here(const plan_key *key) {
     plan *p = calloc(1, sizeof *p);
     if (!p) return NULL;
@@ -251,6 +237,20 @@ static plan *plan_build_here(const plan_key *key) {
         plan_destroy(p);
         return NULL;
     }
+    return p;
+}
+
+extern void omp_set_num_threads(int n);
+
+// A new plan, or NULL if oneDNN refuses the shape in this direction. oneDNN partitions a
+// primitive's work for the threads it sees when the primitive is made, so a plan for another
+// thread count than the caller's is made with that count set (for the calling thread only).
+static plan *plan_build(const plan_key *key) {
+    const int threads = ck_max_threads();
+    if (key->threads == threads) return plan_build_here(key);
+    omp_set_num_threads((int)key->threads);
+    plan *p = plan_build_here(key);
+    omp_set_num_threads(threads);
     return p;
 }
 
@@ -460,35 +460,27 @@ static void weight_gradient(const ck_conv2d_shape *s, const float *x, const floa
                             plan *full, plan *tail, long chunks, long images) {
     const long weights = s->o * (s->c / s->groups) * s->kh * s->kw;
     const size_t weight_bytes = sizeof(float) * (size_t)weights, bias_bytes = sizeof(float) * (size_t)s->o;
-    if (chunks == 1) {
-        // oneDNN always computes the weight gradient: a caller wanting only the bias's gets a
-        // temporary one.
-        float *out = gw ? gw : ck_storage_acquire(weight_bytes);
-        void *const data[OPERANDS] = {(void *)x, (void *)gy, out};
-        plan_run(full, data, gb);
-        if (!gw) ck_storage_release(out, weight_bytes);
-        return;
-    }
-    // Chunk 0 writes straight into gw and gb (a temporary when gw is not wanted), the others
-    // beside them.
+    // Chunk 0 writes straight into gw and gb (oneDNN always computes the weight gradient: a
+    // caller wanting only the bias's gets a temporary one), the others beside them.
     const size_t rest_bytes = weight_bytes * (size_t)(chunks - 1), bias_rest_bytes = bias_bytes * (size_t)(chunks - 1);
     float *first = gw ? gw : ck_storage_acquire(weight_bytes);
-    float *rest = ck_storage_acquire(rest_bytes);
-    float *bias_rest = gb ? ck_storage_acquire(bias_rest_bytes) : NULL;
+    float *rest = chunks > 1 ? ck_storage_acquire(rest_bytes) : NULL;
+    float *bias_rest = gb && chunks > 1 ? ck_storage_acquire(bias_rest_bytes) : NULL;
     weight_chunks k = {s, x, gy, first, rest, gb, bias_rest, chunks, weights, images, full, tail};
     ck_parallel_for(chunks, 1, weight_chunk_range, &k);
-    if (gw) {
-        chunk_sum sum = {gw, rest, chunks, weights};
-        ck_parallel_for(weights, 4096, chunk_sum_range, &sum);
-    } else {
-        ck_storage_release(first, weight_bytes);
+    if (chunks > 1) {
+        if (gw) {
+            chunk_sum sum = {gw, rest, chunks, weights};
+            ck_parallel_for(weights, 4096, chunk_sum_range, &sum);
+        }
+        if (gb) {
+            chunk_sum sum = {gb, bias_rest, chunks, s->o};
+            chunk_sum_range(&sum, 0, s->o);
+            ck_storage_release(bias_rest, bias_rest_bytes);
+        }
+        ck_storage_release(rest, rest_bytes);
     }
-    if (gb) {
-        chunk_sum sum = {gb, bias_rest, chunks, s->o};
-        chunk_sum_range(&sum, 0, s->o);
-        ck_storage_release(bias_rest, bias_rest_bytes);
-    }
-    ck_storage_release(rest, rest_bytes);
+    if (!gw) ck_storage_release(first, weight_bytes);
 }
 
 // ---- entry points --------------------------------------------------------------------------------
