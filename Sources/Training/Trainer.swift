@@ -184,11 +184,9 @@ public final class Trainer<Model: TrainableModel> {
         model.isTraining = true
         var generator = Self.generator(seed: configuration.seed, epoch: epoch, purpose: Seeds.Purpose.trainingStep)
         let (rank, size) = (processGroup.rank, processGroup.size)
-        // Under data parallelism each process reads (and decodes) only its rows of every batch.
-        let batches = size > 1
-            ? try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize,
-                                       shardOf: { BatchShard(globalCount: $0, rank: rank, size: size).rows })
-            : try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize)
+        // Each process reads (and decodes) only its rows of every batch; alone, all of them.
+        let batches = try data.trainingBatches(epoch: epoch, seed: configuration.seed, batchSize: configuration.batchSize,
+                                               shardOf: { BatchShard(globalCount: $0, rank: rank, size: size).rows })
         try broadcastModel()
         let statisticsReducer = installStatisticsReducer()
         ResidentMemory.resetPeak()
