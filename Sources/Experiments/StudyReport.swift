@@ -4,7 +4,8 @@ import Layers
 import Training
 
 /// What a study writes: `runs.csv` (one row per run), `summary.csv` and the printed table (one
-/// row per cell, mean ± std over seeds), `study.json` (every run with its history), and SVG charts.
+/// row per cell, mean ± std over seeds), `differences.csv` and its printed table (paired
+/// differences between cells), `runs.json` (every run with its history), and SVG charts.
 public enum StudyReport {
     /// A run sits at the class prior when its final test accuracy is within this of the
     /// majority class's share of the test set.
@@ -21,6 +22,7 @@ public enum StudyReport {
         try writeAtomically(runTable(runs).csv(), to: output.appendingPathComponent("\(prefix)-runs.csv"))
         let table = summary(runs, study: study, scale: scale)
         try writeAtomically(table.csv(), to: output.appendingPathComponent("\(prefix)-summary.csv"))
+        try writeAtomically(differences(runs, study: study).csv(), to: output.appendingPathComponent("\(prefix)-differences.csv"))
         let cells = study.cells.map(\.name)
         let finals = cells.map { cell in (name: cell, values: runs.filter { $0.cell == cell }.map(\.result.finalTestAccuracy)) }
         try writeAtomically(SVGCharts.spread(finals, title: "\(study.title): final test accuracy over \(study.seeds.count) seeds", yLabel: "final test accuracy"),
@@ -89,6 +91,32 @@ public enum StudyReport {
                 }
             }
             table.addRow(row)
+        }
+        return table
+    }
+
+    /// The study's comparisons (`Study.comparisons`; every cell against the first when nil): the
+    /// final test accuracy of `cell` minus `reference` at each seed both ran, mean ± std in points.
+    /// A difference counts as beyond the spread when its mean exceeds its std in size.
+    public static func differences(_ runs: [StudyRun], study: Study) -> ResultTable {
+        let comparisons = study.comparisons ?? study.cells.dropFirst().map { StudyComparison($0.name, against: study.cells[0].name) }
+        var table = ResultTable(title: "\(study.title): paired differences of the final test accuracy, in points",
+                                columns: ["cell", "reference", "seeds", "difference", "cell ahead", "beyond spread"],
+                                notes: ["difference: mean ± std over the seeds of (cell − reference) at the same seed; beyond spread: |mean| > std."])
+        func finals(_ cell: String) -> [UInt64: Double] {
+            Dictionary(runs.filter { $0.cell == cell }.map { ($0.seed, $0.result.finalTestAccuracy) }) { first, _ in first }
+        }
+        for comparison in comparisons {
+            let mine = finals(comparison.cell), reference = finals(comparison.reference)
+            let seeds = mine.keys.filter { reference[$0] != nil }.sorted()
+            guard !seeds.isEmpty else { continue }
+            let deltas = seeds.map { 100 * (mine[$0]! - reference[$0]!) }
+            let mean = StudyStatistics.mean(deltas), spread = StudyStatistics.standardDeviation(deltas)
+            let sign = mean >= 0 ? "+" : ""
+            table.addRow([comparison.cell, comparison.reference, String(seeds.count),
+                          "\(sign)\(fixed(mean, decimals: 2)) ± \(fixed(spread, decimals: 2))",
+                          "\(deltas.filter { $0 > 0 }.count) of \(seeds.count)",
+                          seeds.count > 1 && abs(mean) > spread ? "yes" : "no"])
         }
         return table
     }

@@ -38,7 +38,17 @@ struct StudyTests {
 
         let table = try StudyReport.write(runs, study: study, scale: .quick, output: output)
         #expect(table.rows.map { $0[0] } == study.cells.map(\.name))
-        for file in ["memorisation-runs.csv", "memorisation-summary.csv", "memorisation-runs.json", "memorisation-final.svg", "memorisation-curves.svg",
+        // The paired difference is LRN − CE at each seed, then mean ± std in points.
+        let deltas = study.seeds.map { seed in
+            100 * (runs.first { $0.cell == "lrn" && $0.seed == seed }!.result.finalTestAccuracy
+                   - runs.first { $0.cell == "ce" && $0.seed == seed }!.result.finalTestAccuracy)
+        }
+        let differences = StudyReport.differences(runs, study: study)
+        #expect(differences.rows.count == 1)
+        #expect(differences.rows[0][0...2] == ["lrn", "ce", "2"])
+        #expect(differences.rows[0][3].contains(fixed(abs(StudyStatistics.mean(deltas)), decimals: 2)))
+        #expect(differences.rows[0][4] == "\(deltas.filter { $0 > 0 }.count) of 2")
+        for file in ["memorisation-runs.csv", "memorisation-summary.csv", "memorisation-differences.csv", "memorisation-runs.json", "memorisation-final.svg", "memorisation-curves.svg",
                      "ce/seed-0/run.json", "lrn/seed-1/hum-cld-results.json"] {
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(file).path), "\(file) missing")
         }
@@ -62,14 +72,16 @@ struct StudyTests {
         }
     }
 
-    @Test("the quick pairs study measures HUM's correlations beside the realised transition matrix")
+    @Test("the quick pairs study trains CE and LRN and measures LRN's HUM correlations beside the realised transition matrix")
     func pairsCorrelation() throws {
         let options = try Self.dataOptions()
         var study = Study.named("pairs", scale: .quick)!
         study.seeds = [3]
         let output = try temporaryFolder("study-pairs")
         let runs = try StudyRunner.run(study, options: options, output: output, resume: false, overwrite: false, progress: ProgressDisplay(style: .silent))
-        let hum = try #require(runs.first { $0.method == "hum" }?.noiseCorrelation)
+        #expect(runs.map(\.method) == ["ce", "hum+cld"])
+        #expect(runs.first { $0.method == "ce" }?.noiseCorrelation == nil)
+        let hum = try #require(runs.first { $0.method == "hum+cld" }?.noiseCorrelation)
         for matrix in [hum.meanCorrelation, hum.meanCentredCorrelation] {
             for (i, row) in matrix.enumerated() {
                 #expect(abs(row[i] - 1) < 1e-5)
@@ -83,6 +95,30 @@ struct StudyTests {
         #expect(hum.transition[disgust].enumerated().allSatisfy { $0.offset == disgust || $0.offset == anger || $0.element == 0 })
         try StudyReport.write(runs, study: study, scale: .quick, output: output)
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("pairs-correlation.svg").path))
+    }
+
+    @Test("every study's comparisons name its own cells; Tables 1 and 2 with seeds set the noise per cell")
+    func definitions() throws {
+        for name in Study.names {
+            for scale in StudyScale.allCases {
+                let study = try #require(Study.named(name, scale: scale))
+                let cells = Set(study.cells.map(\.name))
+                #expect(cells.count == study.cells.count, "\(name): two cells share a name")
+                for c in study.comparisons ?? [] { #expect(cells.contains(c.cell) && cells.contains(c.reference), "\(name): \(c)") }
+            }
+        }
+        func noise(_ study: Study, _ cell: String) throws -> Double {
+            var s = try ExperimentSettings.resolve(try ExperimentOptions.parse([]), dataset: .rafDB)
+            study.base(&s)
+            try #require(study.cells.first { $0.name == cell }).adjust(&s)
+            return s.noise
+        }
+        let levels = try #require(Study.named("noise-levels", scale: .full))
+        #expect(try [noise(levels, "ce noise 0.1"), noise(levels, "lrn noise 0.2"), noise(levels, "lrn noise 0.3")] == [0.1, 0.2, 0.3])
+        #expect(levels.comparisons?.map(\.reference) == ["ce noise 0.1", "ce noise 0.2", "ce noise 0.3"])
+        let objectives = try #require(Study.named("objectives", scale: .full))
+        #expect(objectives.cells.map(\.method) == MethodName.paper)
+        #expect(try objectives.cells.map { try noise(objectives, $0.name) } == [0, 0, 0, 0])
     }
 
     @Test("a subset keeps every class's share, is the same for every call, and the whole set when asked for more")
