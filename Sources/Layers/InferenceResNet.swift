@@ -65,9 +65,14 @@ public final class InferenceResNet<Scalar: TensorScalar> {
         return fold(conv, bn)
     }
 
-    /// [N, C, H, W] → [N, featureDimension], as `ResNet.features` in evaluation mode.
+    /// [N, C, H, W] → [N, featureDimension], as `ResNet.features` in evaluation mode. In float32
+    /// on oneDNN the activations stay in its layout from the stem to the pooling
+    /// (`EngineActivation`), otherwise each op runs on NCHW tensors.
     public func features(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-        Graph.withoutRecording {
+        if let float = input as? Tensor<Float>, let features = engineFeatures(float) {
+            return features as! Tensor<Scalar>
+        }
+        return Graph.withoutRecording {
             var x = stem(input).relu()
             if maxPoolsAfterStem { x = x.maxPool2d(kernelSize: 3, stride: 2, padding: 1) }
             for stage in stages {
@@ -79,6 +84,37 @@ public final class InferenceResNet<Scalar: TensorScalar> {
             }
             return x.globalAveragePool2d()
         }
+    }
+
+    /// `features` in oneDNN's layout; nil when the engine is another or refuses a step (the
+    /// caller then runs the NCHW ops).
+    func engineFeatures(_ input: Tensor<Float>) -> Tensor<Float>? {
+        func conv(_ c: Conv2d<Scalar>, _ x: EngineActivation, adding residual: EngineActivation? = nil, relu: Bool) -> EngineActivation? {
+            guard c.groups == 1, let weight = c.weight as? Tensor<Float> else { return nil }
+            return x.conv2d(weight: weight, bias: c.bias as? Tensor<Float>, stride: c.stride, padding: c.padding, dilation: c.dilation,
+                            addingTo: residual, relu: relu)
+        }
+        guard var x = EngineActivation(input), let stem = conv(stem, x, relu: true) else { return nil }
+        x = stem
+        if maxPoolsAfterStem {
+            guard let pooled = x.maxPool2d(kernelSize: 3, stride: 2, padding: 1) else { return nil }
+            x = pooled
+        }
+        for stage in stages {
+            for block in stage {
+                let identity: EngineActivation
+                if let downsample = block.downsample {
+                    guard let path = conv(downsample, x, relu: false) else { return nil }
+                    identity = path
+                } else {
+                    identity = x
+                }
+                guard let out = conv(block.conv1, x, relu: true),
+                      let sum = conv(block.conv2, out, adding: identity, relu: true) else { return nil }
+                x = sum
+            }
+        }
+        return x.globalAveragePool2d()
     }
 
     /// Logits [N, classCount] (the features when the ResNet has no classifier).

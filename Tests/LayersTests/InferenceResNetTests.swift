@@ -1,5 +1,5 @@
 import Autodiff
-import Layers
+@testable import Layers
 import Testing
 
 /// The folded model (batch norms folded into the convolutions) must give the ResNet's
@@ -50,6 +50,26 @@ import Testing
         let folded = model.foldedForInference()
         #expect(Self.maxRelativeDifference(expected, folded(images)) < 2e-5)
         #expect(Self.maxRelativeDifference(Graph.withoutRecording { model.features(images) }, folded.features(images)) < 2e-5)
+    }
+
+    /// On oneDNN a float32 forward pass keeps its activations in oneDNN's layout from the stem to
+    /// the pooling (`EngineActivation`); it gives the NCHW ops' features up to rounding, on
+    /// ResNet18's channel counts scaled down (multiples of 8) with both stems.
+    @Test(arguments: [ResNet<Float>.Stem.small, .imageNet])
+    func theEngineLayoutPathMatchesTheTensorOps(_ stem: ResNet<Float>.Stem) throws {
+        let previous = Kernels.configuration
+        defer { Kernels.configure(previous ?? RuntimeConfiguration()) }
+        Kernels.configure(RuntimeConfiguration(convolutionEngine: .onednn))
+        guard Kernels.convolutionEngine == .onednn else { return }  // LRN_CONV_ENGINE=im2col decides
+        var rng = RandomGenerator(seed: 13)
+        let model = ResNet<Float>(stem: stem, widths: [8, 16, 24], blocksPerStage: [2, 1, 1], classCount: 5, generator: &rng)
+        model.isTraining = false
+        let folded = model.foldedForInference()
+        let images = Tensor<Float>(randomNormal: [3, 3, 33, 29], generator: &rng)
+        let engine = try #require(folded.engineFeatures(images))
+        let plain = Graph.withoutRecording { model.features(images) }
+        #expect(Self.maxRelativeDifference(engine, plain) < 2e-5)
+        #expect(Self.maxRelativeDifference(folded.features(images), engine) == 0)
     }
 
     /// Folding reads the running statistics, not the batch's, whatever mode the model is in, and

@@ -131,6 +131,28 @@ typedef struct {
     long oh, ow;
 } ck_pool2d_shape;
 
+// ---- inference chains in oneDNN's layout (inference_onednn.c) ------------------------------------
+// An activation [n, c, h, w] kept in oneDNN's channel-blocked layout between the convolutions of
+// a forward pass in inference (a folded ResNet's): one reorder in, none between convolutions.
+typedef struct ck_engine_activation ck_engine_activation;
+/// A copy of x (NCHW) to start a chain; NULL when oneDNN is unavailable.
+ck_engine_activation *ck_engine_activation_from_nchw(const float *x, long n, long c, long h, long w);
+void ck_engine_activation_dims(const ck_engine_activation *a, long dims[4]);
+/// Channels per block of the activation's layout: 1 (NCHW), 8 or 16.
+long ck_engine_activation_block(const ck_engine_activation *a);
+/// Writes the activation into y as NCHW.
+void ck_engine_activation_to_nchw(const ck_engine_activation *a, float *y);
+void ck_engine_activation_free(ck_engine_activation *a);
+/// conv(x, w) + bias (NULL: none) + residual (NULL: none), then ReLU if `relu`; s->groups must be
+/// 1. The result takes the residual's buffer over (using the residual afterwards stops the
+/// process). NULL, with nothing changed, when oneDNN refuses the shape or layouts.
+ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, const float *w,
+                                       const float *bias, ck_engine_activation *residual, int relu);
+/// Max pooling (square window; NaN propagates as in ck_maxpool2d_forward).
+ck_engine_activation *ck_engine_max_pool2d(const ck_engine_activation *x, long kernel, long stride, long pad);
+/// The mean over each channel's plane into y [n, c].
+void ck_engine_global_average_pool(const ck_engine_activation *x, float *y);
+
 void ck_convert_f32_to_f64(long n, const float *x, double *out);
 void ck_convert_f64_to_f32(long n, const double *x, float *out);
 
