@@ -51,9 +51,9 @@ extension StudyRunner {
             return modelFile
         }
         progress.message("\n== pretraining: CE on \(loaded.train.count) clean images of other faces")
-        let study = Study(name: "pretraining", title: "pretraining", cells: [], seeds: [0], base: { _ in })
         var run = try trainOne(cell: StudyCell("pretraining", method: .ce), settings: settings, train: loaded.train, test: loaded.test,
-                               study: study, folder: folder, progress: progress, modelFile: modelFile)
+                               probesTrainingFit: false, measuresNoiseCorrelation: false, folder: folder, progress: progress,
+                               modelFile: modelFile)
         run.result.settings["data"] = pretraining.data.stamp
         try writeRun(run, to: runFile)
         return modelFile

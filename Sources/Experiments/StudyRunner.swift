@@ -92,7 +92,8 @@ public enum StudyRunner {
                     continue
                 }
                 progress.message("\n== \(study.name): \(cell.name), seed \(seed)")
-                let run = try trainOne(cell: cell, settings: settings, train: train, test: test, study: study, folder: folder, progress: progress)
+                let run = try trainOne(cell: cell, settings: settings, train: train, test: test, probesTrainingFit: study.probesTrainingFit,
+                                       measuresNoiseCorrelation: study.measuresNoiseCorrelation, folder: folder, progress: progress)
                 try writeRun(run, to: file)
                 runs.append(run)
             }
@@ -157,7 +158,8 @@ public enum StudyRunner {
 
     /// One run of `cell`; with `modelFile`, the trained model's state is written there too.
     static func trainOne(cell: StudyCell, settings: ExperimentSettings, train: AnyLabeledImageDataset, test: AnyLabeledImageDataset,
-                         study: Study, folder: URL, progress: ProgressDisplay, modelFile: URL? = nil) throws -> StudyRun {
+                         probesTrainingFit: Bool, measuresNoiseCorrelation: Bool, folder: URL, progress: ProgressDisplay,
+                         modelFile: URL? = nil) throws -> StudyRun {
         let classNames = train.classNames
         let noisy = settings.noise > 0
             ? try LabelNoise.inject(trainingLabels: train.labels, classNames: classNames,
@@ -173,7 +175,7 @@ public enum StudyRunner {
                               progress: progress)
         trainer.noiseMatrix = noisy?.matrix.counts
         var fit: [TrainingFit] = []
-        if study.probesTrainingFit {
+        if probesTrainingFit {
             let flipped = Set(noisy?.flippedIndices ?? [])
             let probe = FERDataSource(train: noisyTrain, test: noisyTrain, imageSize: settings.imageSize, classBalanced: false)
             trainer.onEpochEnd = { record in
@@ -190,14 +192,14 @@ public enum StudyRunner {
             try module.save(to: modelFile)
         }
         var correlation: NoiseCorrelation?
-        if study.measuresNoiseCorrelation, cell.method.usesHUM, let noisy, let lrn = model.base as? ModelFactory.Model {
+        if measuresNoiseCorrelation, cell.method.usesHUM, let noisy, let lrn = model.base as? ModelFactory.Model {
             correlation = try measureCorrelation(lrn, test: test, imageSize: settings.imageSize, batchSize: settings.batchSize,
                                                  noise: noisy.matrix, seed: settings.seed)
         }
         let counts = (0..<test.classCount).map { c in test.labels.filter { $0 == c }.count }
         return StudyRun(cell: cell.name, method: cell.method.rawValue, seed: settings.seed, result: result,
                         majorityShare: Double(counts.max() ?? 0) / Double(max(1, test.count)),
-                        trainingFit: study.probesTrainingFit ? fit : nil, noiseCorrelation: correlation)
+                        trainingFit: probesTrainingFit ? fit : nil, noiseCorrelation: correlation)
     }
 
     /// The model's predictions on the unaugmented training images (in order), in evaluation mode.
