@@ -91,12 +91,25 @@ static dnnl_memory_t memory_over(const dnnl_memory_desc_t *md, void *data) {
     return m;
 }
 
-static void run(dnnl_primitive_t primitive, int count, const dnnl_exec_arg_t *args) {
+// Executes `primitive` and waits for it, with `scratch` as its scratchpad when it has one (args
+// has room for one more); failing here, after oneDNN accepted the shape, is a bug.
+static void run(dnnl_primitive_t primitive, int count, dnnl_exec_arg_t *args, void *scratch) {
+    dnnl_memory_t scratch_memory = NULL;
+    if (scratch) {
+        const_dnnl_primitive_desc_t pd;
+        dnnl_primitive_get_primitive_desc(primitive, &pd);
+        const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+        if (md && dnnl_memory_desc_get_size(md) > 0) {
+            scratch_memory = memory_over(md, scratch);
+            args[count++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_memory};
+        }
+    }
     dnnl_stream_t stream;
     if (dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) fail("oneDNN could not create a stream");
     if (dnnl_primitive_execute(primitive, stream, count, args) != dnnl_success || dnnl_stream_wait(stream) != dnnl_success)
         fail("a oneDNN primitive failed to execute");
     dnnl_stream_destroy(stream);
+    if (scratch_memory) dnnl_memory_destroy(scratch_memory);
 }
 
 // Reorders `from_data` (layout `from`) into `to_data` (layout `to`).
@@ -108,8 +121,8 @@ static int reorder(const dnnl_memory_desc_t *from, const void *from_data, const 
     dnnl_primitive_desc_destroy(pd);
     if (!made) return 0;
     dnnl_memory_t a = memory_over(from, (void *)from_data), b = memory_over(to, to_data);
-    const dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
-    run(primitive, 2, args);
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
+    run(primitive, 2, args, NULL);
     dnnl_memory_destroy(a);
     dnnl_memory_destroy(b);
     dnnl_primitive_destroy(primitive);
@@ -247,11 +260,16 @@ static chain_plan *plan_build(const ck_conv2d_shape *s, const dnnl_memory_desc_t
         ok = dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &implementation) == dnnl_success && implementation &&
              strncmp(implementation, "ref", 3) != 0 && block_of(&p->dst) != 0 && dnnl_primitive_create(&p->conv, pd) == dnnl_success;
     }
-    if (ok && !dnnl_memory_desc_equal(&p->weights, &user_w)) {
+    if (ok && !dnnl_memory_desc_equal(&p->weights, &user_w)) {  // with our scratchpad too: plans are shared by threads
         dnnl_primitive_desc_t rpd = NULL;
-        ok = dnnl_reorder_primitive_desc_create(&rpd, &user_w, engine, &p->weights, engine, NULL) == dnnl_success &&
+        dnnl_primitive_attr_t reorder_attr = NULL;
+        ok = dnnl_primitive_attr_create(&reorder_attr) == dnnl_success &&
+             dnnl_primitive_attr_set_scratchpad_mode(reorder_attr, dnnl_scratchpad_mode_user) == dnnl_success;
+        ok = ok && dnnl_reorder_primitive_desc_create(&rpd, &user_w, engine, &p->weights, engine, reorder_attr) == dnnl_success &&
              dnnl_primitive_create(&p->weight_reorder, rpd) == dnnl_success;
+        if (ok && scratchpad_bytes(rpd) > p->scratch_bytes) p->scratch_bytes = scratchpad_bytes(rpd);
         if (rpd) dnnl_primitive_desc_destroy(rpd);
+        if (reorder_attr) dnnl_primitive_attr_destroy(reorder_attr);
     }
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (post) dnnl_post_ops_destroy(post);
@@ -312,8 +330,8 @@ ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_c
         dnnl_memory_desc_t user_w;
         dnnl_memory_desc_init_by_tag(&user_w, 4, wd, dnnl_f32, dnnl_oihw);
         dnnl_memory_t from = memory_over(&user_w, (void *)w), to = memory_over(&p->weights, weights);
-        const dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-        run(p->weight_reorder, 2, args);
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+        run(p->weight_reorder, 2, args, scratch);
         dnnl_memory_destroy(from);
         dnnl_memory_destroy(to);
     }
@@ -328,17 +346,8 @@ ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_c
     dnnl_memory_t src_m = memory_over(&x->md, x->data), w_m = memory_over(&p->weights, weights),
                   b_m = memory_over(&bias_md, bias ? (void *)bias : zero_bias), y_m = memory_over(&y->md, y->data);
     dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src_m}, {DNNL_ARG_WEIGHTS, w_m}, {DNNL_ARG_BIAS, b_m}, {DNNL_ARG_DST, y_m}};
-    int count = 4;
-    dnnl_memory_t scratch_m = NULL;
-    if (scratch) {
-        const_dnnl_primitive_desc_t pd;
-        dnnl_primitive_get_primitive_desc(p->conv, &pd);
-        scratch_m = memory_over(dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0), scratch);
-        args[count++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_m};
-    }
-    run(p->conv, count, args);
+    run(p->conv, 4, args, scratch);
     dnnl_memory_destroy(src_m), dnnl_memory_destroy(w_m), dnnl_memory_destroy(b_m), dnnl_memory_destroy(y_m);
-    if (scratch_m) dnnl_memory_destroy(scratch_m);
     if (scratch) ck_storage_release(scratch, p->scratch_bytes);
     if (weights != w) ck_storage_release(weights, p->weight_bytes);
     if (zero_bias) ck_storage_release(zero_bias, sizeof(float) * (size_t)s->o);
