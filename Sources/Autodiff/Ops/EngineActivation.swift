@@ -23,8 +23,9 @@ public final class EngineActivation {
 
     deinit { ck_engine_activation_free(handle) }
 
-    /// A copy of `tensor` ([N, C, H, W]) in NCHW, the start of a chain; nil unless float32
-    /// convolutions run on oneDNN.
+    /// A copy of `tensor` ([N, C, H, W]), the start of a chain: an image batch of up to 4
+    /// channels stays NCHW (oneDNN's first-layer kernels read it so), wider tensors go into
+    /// blocks. nil unless float32 convolutions run on oneDNN.
     public convenience init?(_ tensor: Tensor<Float>) {
         precondition(tensor.shape.count == 4, "EngineActivation: a tensor of shape \(shapeString(tensor.shape)), expected [N, C, H, W]")
         guard Kernels.convolutionEngine == .onednn,
