@@ -6,14 +6,13 @@
 // primitive uses a scratchpad we pass in (oneDNN's own would be shared between threads), and
 // the blocked copies and scratchpads are tensor storage (memory.c), so their reuse is the
 // storage cache's.
-// This file is the only one that knows oneDNN's 2.x API (3.0 replaced the *_desc_init calls).
+// Written against oneDNN's 2.x API (3.0 replaced the *_desc_init calls), as are
+// inference_onednn.c and onednn_shared.c, which holds what the two share.
 #include "conv_engine.h"
-#include <oneapi/dnnl/dnnl.h>
+#include "onednn_shared.h"
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS };
 // Our tensors: activations in (x, gx), weights (w, gw), activations out (y, gy).
@@ -64,22 +63,10 @@ typedef struct plan {
 // plans, new ones are built for the call and destroyed after it.
 #define PLAN_CACHE_CAPACITY 512
 
-static dnnl_engine_t engine;
-static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static plan *cache;
 static long cached_plans;
 static ck_onednn_statistics stats;
-
-static void engine_create(void) {
-    if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) engine = NULL;
-}
-
-static unsigned long long now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
-}
 
 ck_onednn_statistics ck_onednn_stats(void) {
     ck_onednn_statistics s;
@@ -119,13 +106,8 @@ static int conv_desc(dnnl_convolution_desc_t *d, const ck_conv2d_shape *s, int d
     dnnl_memory_desc_t md[3];
     for (int t = 0; t < 3; t++)
         if (!tensor_md(&md[t], s, t, 1)) return 0;
-    // oneDNN counts dilation from 0 and wants the right/bottom padding explicitly: what the
-    // last window reaches beyond the input (negative when it stops short of the edge).
-    const long reach = (s->kh - 1) * s->dilation + 1, reach_w = (s->kw - 1) * s->dilation + 1;
-    const dnnl_dims_t strides = {s->stride, s->stride}, dilates = {s->dilation - 1, s->dilation - 1};
-    const dnnl_dims_t pad_l = {s->pad, s->pad};
-    const dnnl_dims_t pad_r = {(s->oh - 1) * s->stride + reach - s->h - s->pad,
-                               (s->ow - 1) * s->stride + reach_w - s->w - s->pad};
+    dnnl_dims_t strides, dilates, pad_l, pad_r;
+    ck_onednn_conv_geometry(s, strides, dilates, pad_l, pad_r);
     dnnl_status_t status;
     if (direction == FORWARD)
         status = dnnl_dilated_convolution_forward_desc_init(d, dnnl_forward_training, dnnl_convolution_direct, &md[TENSOR_X],
@@ -137,39 +119,6 @@ static int conv_desc(dnnl_convolution_desc_t *d, const ck_conv2d_shape *s, int d
         status = dnnl_dilated_convolution_backward_weights_desc_init(d, dnnl_convolution_direct, &md[TENSOR_X], &md[TENSOR_W],
                                                                      bias, &md[TENSOR_Y], strides, dilates, pad_l, pad_r);
     return status == dnnl_success;
-}
-
-// Attributes every primitive gets: the scratchpad is ours (passed at execution), so that one
-// primitive can run from several threads at once.
-static dnnl_primitive_attr_t user_scratchpad_attr(void) {
-    dnnl_primitive_attr_t attr = NULL;
-    if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
-    if (dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) != dnnl_success) {
-        dnnl_primitive_attr_destroy(attr);
-        return NULL;
-    }
-    return attr;
-}
-
-static size_t scratchpad_bytes(const_dnnl_primitive_desc_t pd) {
-    const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-    return md ? dnnl_memory_desc_get_size(md) : 0;
-}
-
-// A reorder between two layouts; its scratchpad need raises *scratch.
-static dnnl_primitive_t reorder_create(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to, size_t *scratch) {
-    dnnl_primitive_attr_t attr = user_scratchpad_attr();
-    if (!attr) return NULL;
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t status = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, attr);
-    dnnl_primitive_attr_destroy(attr);
-    if (status != dnnl_success) return NULL;
-    dnnl_primitive_t primitive = NULL;
-    if (dnnl_primitive_create(&primitive, pd) != dnnl_success) primitive = NULL;
-    const size_t bytes = scratchpad_bytes(pd);
-    if (bytes > *scratch) *scratch = bytes;
-    dnnl_primitive_desc_destroy(pd);
-    return primitive;
 }
 
 static void plan_destroy(plan *p) {
@@ -190,7 +139,7 @@ static int operand_init(plan *p, const_dnnl_primitive_desc_t pd, int slot) {
     op->inner_bytes = dnnl_memory_desc_get_size(inner);
     if (dnnl_memory_desc_equal(&op->user, &op->inner)) return 1;
     const int input = slot != OUT;
-    op->reorder = reorder_create(input ? &op->user : &op->inner, input ? &op->inner : &op->user, &p->scratch_bytes);
+    op->reorder = ck_onednn_reorder_create(input ? &op->user : &op->inner, input ? &op->inner : &op->user, &p->scratch_bytes);
     return op->reorder != NULL;
 }
 
@@ -201,12 +150,12 @@ static dnnl_primitive_desc_t direction_pd(const plan_key *key, const dnnl_memory
     dnnl_primitive_desc_t hint = NULL, pd = NULL;
     if (key->direction != FORWARD) {
         if (!conv_desc(&fd, &key->shape, FORWARD, NULL) ||
-            dnnl_primitive_desc_create(&hint, &fd, NULL, engine, NULL) != dnnl_success)
+            dnnl_primitive_desc_create(&hint, &fd, NULL, ck_onednn_engine(), NULL) != dnnl_success)
             return NULL;
     }
-    dnnl_primitive_attr_t attr = user_scratchpad_attr();
+    dnnl_primitive_attr_t attr = ck_onednn_user_scratchpad_attr();
     if (attr && conv_desc(&d, &key->shape, (int)key->direction, bias) &&
-        dnnl_primitive_desc_create(&pd, &d, attr, engine, hint) != dnnl_success)
+        dnnl_primitive_desc_create(&pd, &d, attr, ck_onednn_engine(), hint) != dnnl_success)
         pd = NULL;
     if (attr) dnnl_primitive_attr_destroy(attr);
     if (hint) dnnl_primitive_desc_destroy(hint);
@@ -229,7 +178,7 @@ static plan *plan_build_here(const plan_key *key) {
     for (int slot = 0; ok && slot < OPERANDS; slot++) ok = operand_init(p, pd, slot);
     if (ok) {
         ok = dnnl_primitive_create(&p->conv, pd) == dnnl_success;
-        const size_t bytes = scratchpad_bytes(pd);
+        const size_t bytes = ck_onednn_scratchpad_bytes(pd);
         if (bytes > p->scratch_bytes) p->scratch_bytes = bytes;
     }
     if (pd) dnnl_primitive_desc_destroy(pd);
@@ -300,46 +249,10 @@ static void key_init(plan_key *key, const ck_conv2d_shape *s, int direction, int
 
 // ---- running a plan ------------------------------------------------------------------------------
 
-static dnnl_memory_t memory_over(const dnnl_memory_desc_t *md, void *data) {
-    dnnl_memory_t m = NULL;
-    if (dnnl_memory_create(&m, md, engine, data) != dnnl_success) {
-        fprintf(stderr, "CKernels: oneDNN could not wrap a buffer in a memory object\n");
-        abort();
-    }
-    return m;
-}
-
-// Executes `primitive` and waits for it; failing here (after oneDNN accepted the shape) is a bug.
-static unsigned long long execute(dnnl_primitive_t primitive, dnnl_stream_t stream, int count, dnnl_exec_arg_t *args,
-                                  void *scratch) {
-    dnnl_memory_t scratch_memory = NULL;
-    if (scratch) {
-        const_dnnl_primitive_desc_t pd;
-        dnnl_primitive_get_primitive_desc(primitive, &pd);
-        const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-        if (md && dnnl_memory_desc_get_size(md) > 0) {
-            scratch_memory = memory_over(md, scratch);
-            args[count++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_memory};
-        }
-    }
-    const unsigned long long t0 = now_ns();
-    if (dnnl_primitive_execute(primitive, stream, count, args) != dnnl_success || dnnl_stream_wait(stream) != dnnl_success) {
-        fprintf(stderr, "CKernels: a oneDNN primitive failed to execute\n");
-        abort();
-    }
-    const unsigned long long elapsed = now_ns() - t0;
-    if (scratch_memory) dnnl_memory_destroy(scratch_memory);
-    return elapsed;
-}
-
 // Runs a plan on our tensors: data[slot] is each operand in our layout, bias the bias (forward)
 // or its gradient (backward-weights), NULL without.
 static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
-    dnnl_stream_t stream;
-    if (dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) {
-        fprintf(stderr, "CKernels: oneDNN could not create a stream\n");
-        abort();
-    }
+    dnnl_stream_t stream = ck_onednn_stream_create();
     void *scratch = p->scratch_bytes ? ck_storage_acquire(p->scratch_bytes) : NULL;
     void *inner[OPERANDS];
     dnnl_memory_t user_mem[OPERANDS], inner_mem[OPERANDS];
@@ -347,11 +260,11 @@ static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
     for (int slot = 0; slot < OPERANDS; slot++) {
         const operand *op = &p->op[slot];
         inner[slot] = op->reorder ? ck_storage_acquire(op->inner_bytes) : data[slot];
-        user_mem[slot] = memory_over(&op->user, data[slot]);
-        inner_mem[slot] = op->reorder ? memory_over(&op->inner, inner[slot]) : user_mem[slot];
+        user_mem[slot] = ck_onednn_memory_over(&op->user, data[slot]);
+        inner_mem[slot] = op->reorder ? ck_onednn_memory_over(&op->inner, inner[slot]) : user_mem[slot];
         if (op->reorder && slot != OUT) {
             dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, user_mem[slot]}, {DNNL_ARG_TO, inner_mem[slot]}};
-            reorder_ns += execute(op->reorder, stream, 2, args, scratch);
+            reorder_ns += ck_onednn_execute(op->reorder, stream, 2, args, scratch);
         }
     }
     const int direction = (int)p->key.direction;
@@ -360,13 +273,13 @@ static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
     int count = OPERANDS;
     dnnl_memory_t bias_mem = NULL;
     if (bias) {
-        bias_mem = memory_over(&p->bias, bias);
+        bias_mem = ck_onednn_memory_over(&p->bias, bias);
         args[count++] = (dnnl_exec_arg_t){direction == FORWARD ? DNNL_ARG_BIAS : DNNL_ARG_DIFF_BIAS, bias_mem};
     }
-    const unsigned long long primitive_ns = execute(p->conv, stream, count, args, scratch);
+    const unsigned long long primitive_ns = ck_onednn_execute(p->conv, stream, count, args, scratch);
     if (p->op[OUT].reorder) {
         dnnl_exec_arg_t back[3] = {{DNNL_ARG_FROM, inner_mem[OUT]}, {DNNL_ARG_TO, user_mem[OUT]}};
-        reorder_ns += execute(p->op[OUT].reorder, stream, 2, back, scratch);
+        reorder_ns += ck_onednn_execute(p->op[OUT].reorder, stream, 2, back, scratch);
     }
     for (int slot = 0; slot < OPERANDS; slot++) {
         if (p->op[slot].reorder) {
@@ -492,8 +405,7 @@ static int refused(void) {
 
 int ck_conv2d_onednn_forward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *bias,
                                  float *y) {
-    pthread_once(&engine_once, engine_create);
-    if (!engine || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
+    if (!ck_onednn_engine() || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
     plan_key key;
     key_init(&key, s, FORWARD, bias != NULL);
     int transient;
@@ -508,8 +420,7 @@ int ck_conv2d_onednn_forward_f32(const ck_conv2d_shape *s, const float *x, const
 
 int ck_conv2d_onednn_backward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *gy,
                                   float *gx, float *gw, float *gb) {
-    pthread_once(&engine_once, engine_create);
-    if (!engine || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
+    if (!ck_onednn_engine() || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
     // Every plan first, so that a refusal leaves every output untouched.
     plan_key data_key;
     key_init(&data_key, s, BACKWARD_DATA, 0);

@@ -1,4 +1,4 @@
-// Inference chains in oneDNN's layout (Documentation/Performance.md, "Inference in the engine's
+// Inference chains in oneDNN's layout (Documentation/Performance.md, "Inference in oneDNN's
 // layout"). conv_onednn.c reorders every call's tensors from NCHW into oneDNN's channel blocks
 // and back; a chain of convolutions (a folded ResNet's forward pass) keeps its activations in the
 // blocked layout from one convolution to the next instead: one reorder in at the start, none
@@ -6,10 +6,8 @@
 // residual's buffer); ReLU, max pooling and the global average run here on the blocked layout,
 // with the package's NaN rules (oneDNN's ReLU post-op would turn NaN into 0).
 // Only the forward pass in inference: nothing here is differentiated.
-#include "ckernels.h"
-#include <oneapi/dnnl/dnnl.h>
+#include "onednn_shared.h"
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,17 +18,6 @@ struct ck_engine_activation {
     float *data;  // NULL once a convolution took the buffer over as its residual
     size_t bytes;
 };
-
-static dnnl_engine_t engine;
-static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
-static void engine_create(void) {
-    if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) engine = NULL;
-}
-
-static void fail(const char *what) {
-    fprintf(stderr, "CKernels: %s\n", what);
-    abort();
-}
 
 // Channels per block of `md` when it is NCHW or oneDNN's nChw8c / nChw16c; 0 for another layout.
 static long block_of(const dnnl_memory_desc_t *md) {
@@ -59,7 +46,7 @@ static void preferred_find(void) {
     dnnl_memory_desc_init_by_tag(&w, 4, wd, dnnl_f32, dnnl_format_tag_any);
     if (dnnl_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct, &x, &w, NULL, &x, strides, pad,
                                            pad) == dnnl_success &&
-        dnnl_primitive_desc_create(&pd, &d, NULL, engine, NULL) == dnnl_success) {
+        dnnl_primitive_desc_create(&pd, &d, NULL, ck_onednn_engine(), NULL) == dnnl_success) {
         const long block = block_of(dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0));
         if (block > 1) preferred = block;
     }
@@ -76,7 +63,7 @@ static ck_engine_activation *activation_new(const dnnl_memory_desc_t *md) {
     const long block = block_of(md);
     if (!block) return NULL;
     ck_engine_activation *a = calloc(1, sizeof *a);
-    if (!a) fail("out of memory for an activation");
+    if (!a) ck_onednn_fail("out of memory for an activation");
     a->md = *md;
     a->n = md->dims[0], a->c = md->dims[1], a->h = md->dims[2], a->w = md->dims[3];
     a->block = block;
@@ -85,46 +72,20 @@ static ck_engine_activation *activation_new(const dnnl_memory_desc_t *md) {
     return a;
 }
 
-static dnnl_memory_t memory_over(const dnnl_memory_desc_t *md, void *data) {
-    dnnl_memory_t m = NULL;
-    if (dnnl_memory_create(&m, md, engine, data) != dnnl_success) fail("oneDNN could not wrap a buffer in a memory object");
-    return m;
-}
-
-// Executes `primitive` and waits for it, with `scratch` as its scratchpad when it has one (args
-// has room for one more); failing here, after oneDNN accepted the shape, is a bug.
-static void run(dnnl_primitive_t primitive, int count, dnnl_exec_arg_t *args, void *scratch) {
-    dnnl_memory_t scratch_memory = NULL;
-    if (scratch) {
-        const_dnnl_primitive_desc_t pd;
-        dnnl_primitive_get_primitive_desc(primitive, &pd);
-        const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-        if (md && dnnl_memory_desc_get_size(md) > 0) {
-            scratch_memory = memory_over(md, scratch);
-            args[count++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_memory};
-        }
-    }
-    dnnl_stream_t stream;
-    if (dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) fail("oneDNN could not create a stream");
-    if (dnnl_primitive_execute(primitive, stream, count, args) != dnnl_success || dnnl_stream_wait(stream) != dnnl_success)
-        fail("a oneDNN primitive failed to execute");
-    dnnl_stream_destroy(stream);
-    if (scratch_memory) dnnl_memory_destroy(scratch_memory);
-}
-
-// Reorders `from_data` (layout `from`) into `to_data` (layout `to`).
+// Reorders `from_data` (layout `from`) into `to_data` (layout `to`); 0 if oneDNN refuses.
 static int reorder(const dnnl_memory_desc_t *from, const void *from_data, const dnnl_memory_desc_t *to, void *to_data) {
-    dnnl_primitive_desc_t pd = NULL;
-    if (dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL) != dnnl_success) return 0;
-    dnnl_primitive_t primitive = NULL;
-    const int made = dnnl_primitive_create(&primitive, pd) == dnnl_success;
-    dnnl_primitive_desc_destroy(pd);
-    if (!made) return 0;
-    dnnl_memory_t a = memory_over(from, (void *)from_data), b = memory_over(to, to_data);
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
-    run(primitive, 2, args, NULL);
+    size_t scratch_bytes = 0;
+    dnnl_primitive_t primitive = ck_onednn_reorder_create(from, to, &scratch_bytes);
+    if (!primitive) return 0;
+    void *scratch = scratch_bytes ? ck_storage_acquire(scratch_bytes) : NULL;
+    dnnl_memory_t a = ck_onednn_memory_over(from, (void *)from_data), b = ck_onednn_memory_over(to, to_data);
+    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
+    dnnl_stream_t stream = ck_onednn_stream_create();
+    ck_onednn_execute(primitive, stream, 2, args, scratch);
+    dnnl_stream_destroy(stream);
     dnnl_memory_destroy(a);
     dnnl_memory_destroy(b);
+    if (scratch) ck_storage_release(scratch, scratch_bytes);
     dnnl_primitive_destroy(primitive);
     return 1;
 }
@@ -134,8 +95,7 @@ static int reorder(const dnnl_memory_desc_t *from, const void *from_data, const 
 #define PLAIN_INPUT_CHANNELS 4
 
 ck_engine_activation *ck_engine_activation_from_nchw(const float *x, long n, long c, long h, long w) {
-    pthread_once(&engine_once, engine_create);
-    if (!engine) return NULL;
+    if (!ck_onednn_engine()) return NULL;
     const dnnl_dims_t dims = {n, c, h, w};
     dnnl_memory_desc_t plain, md;
     if (dnnl_memory_desc_init_by_tag(&plain, 4, dims, dnnl_f32, dnnl_nchw) != dnnl_success ||
@@ -158,11 +118,11 @@ void ck_engine_activation_dims(const ck_engine_activation *a, long dims[4]) {
 long ck_engine_activation_block(const ck_engine_activation *a) { return a->block; }
 
 void ck_engine_activation_to_nchw(const ck_engine_activation *a, float *y) {
-    if (!a->data) fail("an activation used after a convolution took it over as its residual");
+    if (!a->data) ck_onednn_fail("an activation used after a convolution took it over as its residual");
     const dnnl_dims_t dims = {a->n, a->c, a->h, a->w};
     dnnl_memory_desc_t md;
     if (dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_f32, dnnl_nchw) != dnnl_success || !reorder(&a->md, a->data, &md, y))
-        fail("oneDNN could not reorder an activation to NCHW");
+        ck_onednn_fail("oneDNN could not reorder an activation to NCHW");
 }
 
 void ck_engine_activation_free(ck_engine_activation *a) {
@@ -193,10 +153,10 @@ static void relu_in_place(ck_engine_activation *a) {
 typedef struct chain_plan {
     ck_conv2d_shape shape;
     dnnl_memory_desc_t src;
-    long residual, threads;
+    long with_bias, residual, threads;
     dnnl_primitive_t conv;
-    dnnl_memory_desc_t weights, dst;  // the primitive's layouts
-    dnnl_primitive_t weight_reorder;  // OIHW -> weights, NULL when equal
+    dnnl_memory_desc_t user_weights, weights, bias, dst;  // our OIHW weights; the primitive's layouts
+    dnnl_primitive_t weight_reorder;                      // user_weights -> weights, NULL when equal
     size_t weight_bytes, scratch_bytes;
     struct chain_plan *next;
 } chain_plan;
@@ -206,10 +166,12 @@ static chain_plan *cache;
 static long cached_plans;
 #define CHAIN_CACHE_CAPACITY 256
 
-// A plan for `s` reading `src`, adding into a residual of layout `residual` (NULL: none).
-static int matches(const chain_plan *p, const ck_conv2d_shape *s, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *residual) {
+// A plan for `s` reading `src`, with a bias or not, adding into a residual of layout `residual`
+// (NULL: none).
+static int matches(const chain_plan *p, const ck_conv2d_shape *s, const dnnl_memory_desc_t *src, int with_bias,
+                   const dnnl_memory_desc_t *residual) {
     return memcmp(&p->shape, s, sizeof *s) == 0 && p->threads == ck_max_threads() && dnnl_memory_desc_equal(&p->src, src) &&
-           p->residual == (residual != NULL) && (!residual || dnnl_memory_desc_equal(&p->dst, residual));
+           p->with_bias == with_bias && p->residual == (residual != NULL) && (!residual || dnnl_memory_desc_equal(&p->dst, residual));
 }
 
 static void plan_destroy(chain_plan *p) {
@@ -218,58 +180,45 @@ static void plan_destroy(chain_plan *p) {
     free(p);
 }
 
-static size_t scratchpad_bytes(const_dnnl_primitive_desc_t pd) {
-    const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-    return md ? dnnl_memory_desc_get_size(md) : 0;
-}
-
 // The primitive of `s` reading `src`, writing into `dst_layout` (the residual's layout) or the
 // preferred blocks; NULL when oneDNN refuses it or offers only its reference (unvectorised) code.
-static chain_plan *plan_build(const ck_conv2d_shape *s, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *dst_layout) {
+static chain_plan *plan_build(const ck_conv2d_shape *s, const dnnl_memory_desc_t *src, int with_bias,
+                              const dnnl_memory_desc_t *dst_layout) {
     chain_plan *p = calloc(1, sizeof *p);
-    if (!p) fail("out of memory for a plan");
-    p->shape = *s, p->src = *src, p->residual = dst_layout != NULL, p->threads = ck_max_threads();
+    if (!p) ck_onednn_fail("out of memory for a plan");
+    p->shape = *s, p->src = *src, p->with_bias = with_bias, p->residual = dst_layout != NULL, p->threads = ck_max_threads();
     const dnnl_dims_t wd = {s->o, s->c, s->kh, s->kw}, yd = {s->n, s->o, s->oh, s->ow}, bd = {s->o};
-    dnnl_memory_desc_t w_any, y_blocked, bias, user_w;
+    dnnl_memory_desc_t w_any, y_blocked;
     dnnl_memory_desc_init_by_tag(&w_any, 4, wd, dnnl_f32, dnnl_format_tag_any);
-    dnnl_memory_desc_init_by_tag(&user_w, 4, wd, dnnl_f32, dnnl_oihw);
+    dnnl_memory_desc_init_by_tag(&p->user_weights, 4, wd, dnnl_f32, dnnl_oihw);
     dnnl_memory_desc_init_by_tag(&y_blocked, 4, yd, dnnl_f32, blocked_tag());
-    dnnl_memory_desc_init_by_tag(&bias, 1, bd, dnnl_f32, dnnl_a);
-    const long reach = (s->kh - 1) * s->dilation + 1, reach_w = (s->kw - 1) * s->dilation + 1;
-    const dnnl_dims_t strides = {s->stride, s->stride}, dilates = {s->dilation - 1, s->dilation - 1}, pad_l = {s->pad, s->pad};
-    const dnnl_dims_t pad_r = {(s->oh - 1) * s->stride + reach - s->h - s->pad, (s->ow - 1) * s->stride + reach_w - s->w - s->pad};
+    dnnl_memory_desc_init_by_tag(&p->bias, 1, bd, dnnl_f32, dnnl_a);
+    dnnl_dims_t strides, dilates, pad_l, pad_r;
+    ck_onednn_conv_geometry(s, strides, dilates, pad_l, pad_r);
     dnnl_convolution_desc_t d;
-    dnnl_primitive_attr_t attr = NULL;
+    dnnl_primitive_attr_t attr = ck_onednn_user_scratchpad_attr();
     dnnl_post_ops_t post = NULL;
     dnnl_primitive_desc_t pd = NULL;
-    int ok = s->groups == 1 &&
-             dnnl_dilated_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct, src, &w_any, &bias,
-                                                        dst_layout ? dst_layout : &y_blocked, strides, dilates, pad_l, pad_r) == dnnl_success &&
-             dnnl_primitive_attr_create(&attr) == dnnl_success &&
-             dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success;
+    int ok = attr && s->groups == 1 &&
+             dnnl_dilated_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct, src, &w_any,
+                                                        with_bias ? &p->bias : NULL, dst_layout ? dst_layout : &y_blocked,
+                                                        strides, dilates, pad_l, pad_r) == dnnl_success;
     if (ok && dst_layout)
         ok = dnnl_post_ops_create(&post) == dnnl_success && dnnl_post_ops_append_sum(post, 1.0f) == dnnl_success &&
              dnnl_primitive_attr_set_post_ops(attr, post) == dnnl_success;
-    ok = ok && dnnl_primitive_desc_create(&pd, &d, attr, engine, NULL) == dnnl_success;
+    ok = ok && dnnl_primitive_desc_create(&pd, &d, attr, ck_onednn_engine(), NULL) == dnnl_success;
     if (ok) {
         p->weights = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
         p->dst = *dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
         p->weight_bytes = dnnl_memory_desc_get_size(&p->weights);
-        p->scratch_bytes = scratchpad_bytes(pd);
+        p->scratch_bytes = ck_onednn_scratchpad_bytes(pd);
         const char *implementation = NULL;
         ok = dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &implementation) == dnnl_success && implementation &&
              strncmp(implementation, "ref", 3) != 0 && block_of(&p->dst) != 0 && dnnl_primitive_create(&p->conv, pd) == dnnl_success;
     }
-    if (ok && !dnnl_memory_desc_equal(&p->weights, &user_w)) {  // with our scratchpad too: plans are shared by threads
-        dnnl_primitive_desc_t rpd = NULL;
-        dnnl_primitive_attr_t reorder_attr = NULL;
-        ok = dnnl_primitive_attr_create(&reorder_attr) == dnnl_success &&
-             dnnl_primitive_attr_set_scratchpad_mode(reorder_attr, dnnl_scratchpad_mode_user) == dnnl_success;
-        ok = ok && dnnl_reorder_primitive_desc_create(&rpd, &user_w, engine, &p->weights, engine, reorder_attr) == dnnl_success &&
-             dnnl_primitive_create(&p->weight_reorder, rpd) == dnnl_success;
-        if (ok && scratchpad_bytes(rpd) > p->scratch_bytes) p->scratch_bytes = scratchpad_bytes(rpd);
-        if (rpd) dnnl_primitive_desc_destroy(rpd);
-        if (reorder_attr) dnnl_primitive_attr_destroy(reorder_attr);
+    if (ok && !dnnl_memory_desc_equal(&p->weights, &p->user_weights)) {
+        p->weight_reorder = ck_onednn_reorder_create(&p->user_weights, &p->weights, &p->scratch_bytes);
+        ok = p->weight_reorder != NULL;
     }
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (post) dnnl_post_ops_destroy(post);
@@ -282,15 +231,15 @@ static chain_plan *plan_build(const ck_conv2d_shape *s, const dnnl_memory_desc_t
 }
 
 // The cached plan, building it on a miss; *transient is set for a plan past the cache's capacity.
-static chain_plan *plan_get(const ck_conv2d_shape *s, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *residual,
-                            int *transient) {
+static chain_plan *plan_get(const ck_conv2d_shape *s, const dnnl_memory_desc_t *src, int with_bias,
+                            const dnnl_memory_desc_t *residual, int *transient) {
     *transient = 0;
     pthread_mutex_lock(&cache_lock);
     chain_plan *p = cache;
-    while (p && !matches(p, s, src, residual)) p = p->next;
+    while (p && !matches(p, s, src, with_bias, residual)) p = p->next;
     pthread_mutex_unlock(&cache_lock);
     if (p) return p;
-    chain_plan *fresh = plan_build(s, src, residual);  // outside the lock: oneDNN's JIT takes milliseconds
+    chain_plan *fresh = plan_build(s, src, with_bias, residual);  // outside the lock: oneDNN's JIT takes milliseconds
     if (!fresh) return NULL;
     pthread_mutex_lock(&cache_lock);
     const int kept = cached_plans < CHAIN_CACHE_CAPACITY;
@@ -306,51 +255,44 @@ static chain_plan *plan_get(const ck_conv2d_shape *s, const dnnl_memory_desc_t *
 
 ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, const float *w,
                                        const float *bias, ck_engine_activation *residual, int relu) {
-    if (!x->data || (residual && !residual->data)) fail("an activation used after a convolution took it over as its residual");
-    if (x->n != s->n || x->c != s->c || x->h != s->h || x->w != s->w) fail("ck_engine_conv2d: the input does not match the shape");
+    if (!x->data || (residual && !residual->data))
+        ck_onednn_fail("an activation used after a convolution took it over as its residual");
+    if (x->n != s->n || x->c != s->c || x->h != s->h || x->w != s->w)
+        ck_onednn_fail("ck_engine_conv2d: the input does not match the shape");
     if (residual && (residual->n != s->n || residual->c != s->o || residual->h != s->oh || residual->w != s->ow))
-        fail("ck_engine_conv2d: the residual does not match the output");
+        ck_onednn_fail("ck_engine_conv2d: the residual does not match the output");
     int transient;
-    chain_plan *p = plan_get(s, &x->md, residual ? &residual->md : NULL, &transient);
+    chain_plan *p = plan_get(s, &x->md, bias != NULL, residual ? &residual->md : NULL, &transient);
     if (!p) return NULL;
     ck_engine_activation *y;
     if (residual) {  // the sum post-op adds into the output buffer: the residual's own
         y = calloc(1, sizeof *y);
-        if (!y) fail("out of memory for an activation");
+        if (!y) ck_onednn_fail("out of memory for an activation");
         *y = *residual;
         residual->data = NULL;
     } else {
         y = activation_new(&p->dst);
     }
     void *scratch = p->scratch_bytes ? ck_storage_acquire(p->scratch_bytes) : NULL;
+    dnnl_stream_t stream = ck_onednn_stream_create();
     void *weights = (void *)w;
     if (p->weight_reorder) {
         weights = ck_storage_acquire(p->weight_bytes);
-        const dnnl_dims_t wd = {s->o, s->c, s->kh, s->kw};
-        dnnl_memory_desc_t user_w;
-        dnnl_memory_desc_init_by_tag(&user_w, 4, wd, dnnl_f32, dnnl_oihw);
-        dnnl_memory_t from = memory_over(&user_w, (void *)w), to = memory_over(&p->weights, weights);
+        dnnl_memory_t from = ck_onednn_memory_over(&p->user_weights, (void *)w), to = ck_onednn_memory_over(&p->weights, weights);
         dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-        run(p->weight_reorder, 2, args, scratch);
+        ck_onednn_execute(p->weight_reorder, stream, 2, args, scratch);
         dnnl_memory_destroy(from);
         dnnl_memory_destroy(to);
     }
-    const dnnl_dims_t bd = {s->o};
-    dnnl_memory_desc_t bias_md;
-    dnnl_memory_desc_init_by_tag(&bias_md, 1, bd, dnnl_f32, dnnl_a);
-    float *zero_bias = NULL;
-    if (!bias) {
-        zero_bias = ck_storage_acquire(sizeof(float) * (size_t)s->o);
-        memset(zero_bias, 0, sizeof(float) * (size_t)s->o);
-    }
-    dnnl_memory_t src_m = memory_over(&x->md, x->data), w_m = memory_over(&p->weights, weights),
-                  b_m = memory_over(&bias_md, bias ? (void *)bias : zero_bias), y_m = memory_over(&y->md, y->data);
-    dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src_m}, {DNNL_ARG_WEIGHTS, w_m}, {DNNL_ARG_BIAS, b_m}, {DNNL_ARG_DST, y_m}};
-    run(p->conv, 4, args, scratch);
-    dnnl_memory_destroy(src_m), dnnl_memory_destroy(w_m), dnnl_memory_destroy(b_m), dnnl_memory_destroy(y_m);
+    dnnl_memory_t src_m = ck_onednn_memory_over(&x->md, x->data), w_m = ck_onednn_memory_over(&p->weights, weights),
+                  y_m = ck_onednn_memory_over(&y->md, y->data), b_m = bias ? ck_onednn_memory_over(&p->bias, (void *)bias) : NULL;
+    dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src_m}, {DNNL_ARG_WEIGHTS, w_m}, {DNNL_ARG_DST, y_m}, {DNNL_ARG_BIAS, b_m}};
+    ck_onednn_execute(p->conv, stream, bias ? 4 : 3, args, scratch);
+    dnnl_memory_destroy(src_m), dnnl_memory_destroy(w_m), dnnl_memory_destroy(y_m);
+    if (b_m) dnnl_memory_destroy(b_m);
+    dnnl_stream_destroy(stream);
     if (scratch) ck_storage_release(scratch, p->scratch_bytes);
     if (weights != w) ck_storage_release(weights, p->weight_bytes);
-    if (zero_bias) ck_storage_release(zero_bias, sizeof(float) * (size_t)s->o);
     if (transient) plan_destroy(p);
     if (relu) relu_in_place(y);
     return y;
@@ -409,7 +351,7 @@ static void max_pool_range(void *context, long begin, long end) {
 }
 
 ck_engine_activation *ck_engine_max_pool2d(const ck_engine_activation *x, long kernel, long stride, long pad) {
-    if (!x->data) fail("an activation used after a convolution took it over as its residual");
+    if (!x->data) ck_onednn_fail("an activation used after a convolution took it over as its residual");
     const long oh = (x->h + 2 * pad - kernel) / stride + 1, ow = (x->w + 2 * pad - kernel) / stride + 1;
     const dnnl_dims_t dims = {x->n, x->c, oh, ow};
     const dnnl_format_tag_t tag = x->block == 1 ? dnnl_nchw : x->block == 8 ? dnnl_aBcd8b : dnnl_aBcd16b;
@@ -441,7 +383,7 @@ static void average_range(void *context, long begin, long end) {
 }
 
 void ck_engine_global_average_pool(const ck_engine_activation *x, float *y) {
-    if (!x->data) fail("an activation used after a convolution took it over as its residual");
+    if (!x->data) ck_onednn_fail("an activation used after a convolution took it over as its residual");
     average_context k = {x, y};
     ck_parallel_for(x->n, 1, average_range, &k);
 }

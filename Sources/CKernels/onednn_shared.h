@@ -1,0 +1,32 @@
+// What the two oneDNN wrappers share (conv_onednn.c: a convolution per call, at the op boundary;
+// inference_onednn.c: inference chains in oneDNN's layout): the process's one CPU engine, memory
+// objects over our buffers, primitives run on our own scratchpad, and a convolution's geometry
+// as oneDNN counts it. Internal to CKernels; only these three files know oneDNN's 2.x API.
+#ifndef CK_ONEDNN_SHARED_H
+#define CK_ONEDNN_SHARED_H
+#include "ckernels.h"
+#include <oneapi/dnnl/dnnl.h>
+#include <stddef.h>
+
+/// The CPU engine, made on first use (thread-safe); NULL when oneDNN cannot make one.
+dnnl_engine_t ck_onednn_engine(void);
+/// Stops the process with `what`: once oneDNN has accepted a shape, a failure is a bug.
+void ck_onednn_fail(const char *what);
+/// Attributes with the scratchpad ours (passed at execution), so that one primitive can run
+/// from several threads at once; NULL if oneDNN refuses.
+dnnl_primitive_attr_t ck_onednn_user_scratchpad_attr(void);
+/// The scratchpad a primitive (made with ck_onednn_user_scratchpad_attr) needs.
+size_t ck_onednn_scratchpad_bytes(const_dnnl_primitive_desc_t pd);
+/// A reorder between two layouts on our scratchpad; its need raises *scratch. NULL if refused.
+dnnl_primitive_t ck_onednn_reorder_create(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to, size_t *scratch);
+/// A memory object over `data` (not owned).
+dnnl_memory_t ck_onednn_memory_over(const dnnl_memory_desc_t *md, void *data);
+dnnl_stream_t ck_onednn_stream_create(void);
+/// Executes `primitive` on `stream` and waits for it, with `scratch` as its scratchpad when it
+/// has one (`args` has room for one more). Returns the wall-clock nanoseconds it took.
+unsigned long long ck_onednn_execute(dnnl_primitive_t primitive, dnnl_stream_t stream, int count, dnnl_exec_arg_t *args,
+                                     void *scratch);
+/// The strides, dilations, left and right padding of convolution `s` as oneDNN wants them.
+void ck_onednn_conv_geometry(const ck_conv2d_shape *s, dnnl_dims_t strides, dnnl_dims_t dilates, dnnl_dims_t pad_l,
+                             dnnl_dims_t pad_r);
+#endif
