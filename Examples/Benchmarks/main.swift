@@ -11,6 +11,7 @@ let groups: [(name: String, run: () -> [String: Double])] = [
     ("optim", optimizerBenchmarks),
     ("isa", instructionSetBenchmarks),
     ("fusion", fusionBenchmarks),
+    ("winograd", winogradBenchmarks),
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -35,17 +36,22 @@ if let flag = arguments.firstIndex(of: "--conv-engine") {
     convolutionEngine = engine
     arguments.removeSubrange(flag...(flag + 1))
 }
+// --no-winograd: inference runs every convolution directly (RuntimeConfiguration.winogradConvolutions),
+// for the comparison in Documentation/Performance.md's "Winograd convolutions".
+let winograd = !arguments.contains("--no-winograd")
+arguments.removeAll { $0 == "--no-winograd" }
 if arguments.contains("--help") {
-    print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json] [--storage-cache-within-peak] [--conv-engine im2col|onednn]")
+    print("usage: Benchmarks [\(groups.map(\.name).joined(separator: "|")) ...] [--output results.json] [--storage-cache-within-peak] [--conv-engine im2col|onednn] [--no-winograd]")
     exit(0)
 }
 // Every thread for OpenBLAS too; KernelBenchmarks may narrow it (BENCH_THREADS).
-Kernels.configure(RuntimeConfiguration(storageCacheWithinLivePeak: cacheWithinPeak, convolutionEngine: convolutionEngine))
+Kernels.configure(RuntimeConfiguration(storageCacheWithinLivePeak: cacheWithinPeak, convolutionEngine: convolutionEngine,
+                                       winogradConvolutions: winograd))
 let selected = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
 var results: [String: [String: Double]] = [:]
 let isaCap = ProcessInfo.processInfo.environment["LRN_MAX_ISA"].map { " (LRN_MAX_ISA=\($0))" } ?? ""
 print("kernel instruction set: \(Kernels.instructionSet.rawValue)\(isaCap)")
-print("convolution engine (float32): \(Kernels.convolutionEngine.rawValue)")
+print("convolution engine (float32): \(Kernels.convolutionEngine.rawValue)\(winograd ? "" : ", no Winograd in inference")")
 for group in selected {
     print("== \(group.name)")
     results[group.name] = group.run()

@@ -3,6 +3,9 @@
 #include "ckernels.h"
 #include "conv_engine.h"
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static ck_runtime_config applied;
@@ -13,6 +16,7 @@ void ck_configure(const ck_runtime_config *config) {
     ck_runtime_config wanted = *config;
     wanted.threads = wanted.threads > 0 ? wanted.threads : ck_default_threads();
     wanted.malloc_keep_freed_memory = wanted.malloc_keep_freed_memory != 0;
+    wanted.direct_convolutions_only = wanted.direct_convolutions_only != 0;
     // Both are idempotent, so applying them again is harmless (and undoes a direct
     // ck_set_num_threads made in between).
     ck_set_num_threads(wanted.threads);
@@ -36,4 +40,27 @@ int ck_configuration(ck_runtime_config *out) {
     if (configured && out) *out = applied;
     pthread_mutex_unlock(&config_lock);
     return result;
+}
+
+// LRN_WINOGRAD=on|off overrides the configuration; read once, on first use. An unknown value
+// stops the process with a message, as LRN_CONV_ENGINE's does.
+static int winograd_from_environment = -1;  // -1: not set
+static pthread_once_t winograd_environment_once = PTHREAD_ONCE_INIT;
+static void read_winograd_environment(void) {
+    const char *value = getenv("LRN_WINOGRAD");
+    if (!value || !*value) return;
+    if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+        fprintf(stderr, "LRN_WINOGRAD=%s: expected on or off\n", value);
+        exit(EXIT_FAILURE);
+    }
+    winograd_from_environment = strcmp(value, "on") == 0;
+}
+
+int ck_winograd_allowed(void) {
+    pthread_once(&winograd_environment_once, read_winograd_environment);
+    if (winograd_from_environment >= 0) return winograd_from_environment;
+    pthread_mutex_lock(&config_lock);
+    const int allowed = !(configured && applied.direct_convolutions_only);
+    pthread_mutex_unlock(&config_lock);
+    return allowed;
 }

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS };
 // Our tensors: activations in (x, gx), weights (w, gw), activations out (y, gy).
@@ -52,6 +53,7 @@ typedef struct {
 
 typedef struct plan {
     plan_key key;
+    long winograd_block;  // > 0: a Winograd convolution (winograd.c) on blocks of this many channels runs instead of conv
     dnnl_primitive_t conv;
     operand op[OPERANDS];
     dnnl_memory_desc_t bias;
@@ -143,6 +145,16 @@ static int operand_init(plan *p, const_dnnl_primitive_desc_t pd, int slot) {
     return op->reorder != NULL;
 }
 
+// The channel block a Winograd convolution can run on in place of the plan's primitive (the
+// forward and data-gradient directions read and write blocks of whole channels), or 0. The
+// primitive is kept for a configuration that turns Winograd off.
+static long winograd_block(const plan *p) {
+    const ck_conv2d_shape *s = &p->key.shape;
+    if (p->key.direction == BACKWARD_WEIGHTS || !ck_winograd_worth_it(s)) return 0;
+    const long in = ck_onednn_block_of(&p->op[IN0].inner), out = ck_onednn_block_of(&p->op[OUT].inner);
+    return in == out && in > 1 && s->c % in == 0 && s->o % in == 0 ? in : 0;
+}
+
 // The primitive descriptor of one direction; backward ones take the forward one as their hint,
 // as oneDNN requires.
 static dnnl_primitive_desc_t direction_pd(const plan_key *key, const dnnl_memory_desc_t *bias) {
@@ -180,6 +192,7 @@ static plan *plan_build_here(const plan_key *key) {
         ok = dnnl_primitive_create(&p->conv, pd) == dnnl_success;
         const size_t bytes = ck_onednn_scratchpad_bytes(pd);
         if (bytes > p->scratch_bytes) p->scratch_bytes = bytes;
+        p->winograd_block = winograd_block(p);
     }
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (!ok) {
@@ -249,25 +262,30 @@ static void key_init(plan_key *key, const ck_conv2d_shape *s, int direction, int
 
 // ---- running a plan ------------------------------------------------------------------------------
 
-// Runs a plan on our tensors: data[slot] is each operand in our layout, bias the bias (forward)
-// or its gradient (backward-weights), NULL without.
-static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
-    dnnl_stream_t stream = ck_onednn_stream_create();
-    void *scratch = p->scratch_bytes ? ck_storage_acquire(p->scratch_bytes) : NULL;
-    void *inner[OPERANDS];
-    dnnl_memory_t user_mem[OPERANDS], inner_mem[OPERANDS];
-    unsigned long long reorder_ns = 0;
-    for (int slot = 0; slot < OPERANDS; slot++) {
-        const operand *op = &p->op[slot];
-        inner[slot] = op->reorder ? ck_storage_acquire(op->inner_bytes) : data[slot];
-        user_mem[slot] = ck_onednn_memory_over(&op->user, data[slot]);
-        inner_mem[slot] = op->reorder ? ck_onednn_memory_over(&op->inner, inner[slot]) : user_mem[slot];
-        if (op->reorder && slot != OUT) {
-            dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, user_mem[slot]}, {DNNL_ARG_TO, inner_mem[slot]}};
-            reorder_ns += ck_onednn_execute(op->reorder, stream, 2, args, scratch);
-        }
-    }
+static unsigned long long nanoseconds_since(const struct timespec *start) {
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    return (unsigned long long)((end.tv_sec - start->tv_sec) * 1000000000LL + (end.tv_nsec - start->tv_nsec));
+}
+
+// The plan's convolution on the operands in the primitive's layouts: the primitive, or a
+// Winograd convolution on the weights in our layout (forward and data gradient only). Returns
+// the wall-clock nanoseconds it took.
+static unsigned long long convolve(const plan *p, void *const data[OPERANDS], void *const inner[OPERANDS],
+                                   dnnl_memory_t const inner_mem[OPERANDS], void *bias, dnnl_stream_t stream, void *scratch) {
     const int direction = (int)p->key.direction;
+    if (p->winograd_block && ck_winograd_allowed()) {
+        const ck_conv2d_shape *s = &p->key.shape;
+        struct timespec start;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        const size_t u_bytes = 16 * (size_t)s->o * (size_t)s->c * sizeof(float);
+        float *u = ck_storage_acquire(u_bytes);
+        ck_winograd3x3_weights_f32(data[IN1], s->o, s->c, u);
+        ck_winograd3x3_f32(inner[IN0], s->n, s->c, s->h, s->w, p->winograd_block, u, s->o, bias, inner[OUT], 0, 0,
+                           direction == BACKWARD_DATA);
+        ck_storage_release(u, u_bytes);
+        return nanoseconds_since(&start);
+    }
     dnnl_exec_arg_t args[OPERANDS + 2];
     for (int slot = 0; slot < OPERANDS; slot++) args[slot] = (dnnl_exec_arg_t){arg_of[direction][slot], inner_mem[slot]};
     int count = OPERANDS;
@@ -276,19 +294,44 @@ static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
         bias_mem = ck_onednn_memory_over(&p->bias, bias);
         args[count++] = (dnnl_exec_arg_t){direction == FORWARD ? DNNL_ARG_BIAS : DNNL_ARG_DIFF_BIAS, bias_mem};
     }
-    const unsigned long long primitive_ns = ck_onednn_execute(p->conv, stream, count, args, scratch);
+    const unsigned long long ns = ck_onednn_execute(p->conv, stream, count, args, scratch);
+    if (bias_mem) dnnl_memory_destroy(bias_mem);
+    return ns;
+}
+
+// Runs a plan on our tensors: data[slot] is each operand in our layout, bias the bias (forward)
+// or its gradient (backward-weights), NULL without.
+static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
+    dnnl_stream_t stream = ck_onednn_stream_create();
+    void *scratch = p->scratch_bytes ? ck_storage_acquire(p->scratch_bytes) : NULL;
+    void *inner[OPERANDS];
+    dnnl_memory_t user_mem[OPERANDS], inner_mem[OPERANDS];
+    unsigned long long reorder_ns = 0;
+    // A Winograd convolution reads the weights as they are.
+    const int winograd = p->winograd_block && ck_winograd_allowed();
+    for (int slot = 0; slot < OPERANDS; slot++) {
+        const operand *op = &p->op[slot];
+        const int reordered = op->reorder && !(winograd && slot == IN1);
+        inner[slot] = reordered ? ck_storage_acquire(op->inner_bytes) : data[slot];
+        user_mem[slot] = ck_onednn_memory_over(&op->user, data[slot]);
+        inner_mem[slot] = reordered ? ck_onednn_memory_over(&op->inner, inner[slot]) : user_mem[slot];
+        if (reordered && slot != OUT) {
+            dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, user_mem[slot]}, {DNNL_ARG_TO, inner_mem[slot]}};
+            reorder_ns += ck_onednn_execute(op->reorder, stream, 2, args, scratch);
+        }
+    }
+    const unsigned long long primitive_ns = convolve(p, data, inner, inner_mem, bias, stream, scratch);
     if (p->op[OUT].reorder) {
         dnnl_exec_arg_t back[3] = {{DNNL_ARG_FROM, inner_mem[OUT]}, {DNNL_ARG_TO, user_mem[OUT]}};
         reorder_ns += ck_onednn_execute(p->op[OUT].reorder, stream, 2, back, scratch);
     }
     for (int slot = 0; slot < OPERANDS; slot++) {
-        if (p->op[slot].reorder) {
+        if (inner[slot] != data[slot]) {
             dnnl_memory_destroy(inner_mem[slot]);
             ck_storage_release(inner[slot], p->op[slot].inner_bytes);
         }
         dnnl_memory_destroy(user_mem[slot]);
     }
-    if (bias_mem) dnnl_memory_destroy(bias_mem);
     if (scratch) ck_storage_release(scratch, p->scratch_bytes);
     dnnl_stream_destroy(stream);
     __atomic_fetch_add(&stats.reorder_ns, reorder_ns, __ATOMIC_RELAXED);
@@ -396,6 +439,71 @@ static void weight_gradient(const ck_conv2d_shape *s, const float *x, const floa
     if (!gw) ck_storage_release(first, weight_bytes);
 }
 
+// ---- the backward pass as Winograd convolutions ----------------------------------------------------
+// For a convolution without bias whose forward and data-gradient plans run Winograd convolutions:
+// gy and x are reordered into blocks once, and both gradients come from them (winograd.c). The
+// weight gradient sums its tiles in chunks fixed by the shape, so it does not depend on the
+// thread count either.
+
+static unsigned long long reorder_run(dnnl_primitive_t reorder, const dnnl_memory_desc_t *from_md, const void *from,
+                                      const dnnl_memory_desc_t *to_md, void *to, dnnl_stream_t stream, void *scratch) {
+    dnnl_memory_t a = ck_onednn_memory_over(from_md, (void *)from), b = ck_onednn_memory_over(to_md, to);
+    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
+    const unsigned long long ns = ck_onednn_execute(reorder, stream, 2, args, scratch);
+    dnnl_memory_destroy(a);
+    dnnl_memory_destroy(b);
+    return ns;
+}
+
+// 1 when done; 0, with nothing written, when the plans do not run Winograd convolutions.
+static int winograd_backward(const ck_conv2d_shape *s, const float *x, const float *w, const float *gy, float *gx, float *gw) {
+    plan_key forward_key, data_key;
+    key_init(&forward_key, s, FORWARD, 0);
+    key_init(&data_key, s, BACKWARD_DATA, 0);
+    int forward_transient = 0, data_transient = 0;
+    plan *forward = plan_get(&forward_key, &forward_transient);
+    plan *data = forward ? plan_get(&data_key, &data_transient) : NULL;
+    const long block = forward ? forward->winograd_block : 0;
+    const int runs = data && block && data->winograd_block == block && forward->op[IN0].reorder && data->op[IN0].reorder &&
+                     data->op[OUT].reorder && ck_winograd_allowed();
+    if (runs) {
+        dnnl_stream_t stream = ck_onednn_stream_create();
+        const size_t scratch_bytes = forward->scratch_bytes > data->scratch_bytes ? forward->scratch_bytes : data->scratch_bytes;
+        void *scratch = scratch_bytes ? ck_storage_acquire(scratch_bytes) : NULL;
+        const operand *x_op = &forward->op[IN0], *gy_op = &data->op[IN0], *gx_op = &data->op[OUT];
+        float *x_blocks = ck_storage_acquire(x_op->inner_bytes), *gy_blocks = ck_storage_acquire(gy_op->inner_bytes);
+        unsigned long long reorder_ns = reorder_run(x_op->reorder, &x_op->user, x, &x_op->inner, x_blocks, stream, scratch) +
+                                        reorder_run(gy_op->reorder, &gy_op->user, gy, &gy_op->inner, gy_blocks, stream, scratch);
+        unsigned long long compute_ns = 0;
+        struct timespec start;
+        if (gx) {
+            clock_gettime(CLOCK_MONOTONIC, &start);
+            const size_t u_bytes = 16 * (size_t)s->o * (size_t)s->c * sizeof(float);
+            float *u = ck_storage_acquire(u_bytes), *gx_blocks = ck_storage_acquire(gx_op->inner_bytes);
+            ck_winograd3x3_weights_f32(w, s->o, s->c, u);
+            ck_winograd3x3_f32(gy_blocks, s->n, s->c, s->h, s->w, block, u, s->o, NULL, gx_blocks, 0, 0, 1);
+            ck_storage_release(u, u_bytes);
+            compute_ns += nanoseconds_since(&start);
+            reorder_ns += reorder_run(gx_op->reorder, &gx_op->inner, gx_blocks, &gx_op->user, gx, stream, scratch);
+            ck_storage_release(gx_blocks, gx_op->inner_bytes);
+        }
+        if (gw) {
+            clock_gettime(CLOCK_MONOTONIC, &start);
+            ck_winograd3x3_weight_gradient_f32(x_blocks, gy_blocks, s->n, s->c, s->h, s->w, block, s->o, gw);
+            compute_ns += nanoseconds_since(&start);
+        }
+        __atomic_fetch_add(&stats.primitive_ns, compute_ns, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&stats.reorder_ns, reorder_ns, __ATOMIC_RELAXED);
+        ck_storage_release(x_blocks, x_op->inner_bytes);
+        ck_storage_release(gy_blocks, gy_op->inner_bytes);
+        if (scratch) ck_storage_release(scratch, scratch_bytes);
+        dnnl_stream_destroy(stream);
+    }
+    if (forward) plan_release(forward, forward_transient);
+    if (data) plan_release(data, data_transient);
+    return runs;
+}
+
 // ---- entry points --------------------------------------------------------------------------------
 
 static int refused(void) {
@@ -421,6 +529,10 @@ int ck_conv2d_onednn_forward_f32(const ck_conv2d_shape *s, const float *x, const
 int ck_conv2d_onednn_backward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *gy,
                                   float *gx, float *gw, float *gb) {
     if (!ck_onednn_engine() || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
+    if (!gb && (gx || gw) && ck_winograd_worth_it(s) && winograd_backward(s, x, w, gy, gx, gw)) {
+        __atomic_fetch_add(&stats.calls, 1, __ATOMIC_RELAXED);
+        return 1;
+    }
     // Every plan first, so that a refusal leaves every output untouched.
     plan_key data_key;
     key_init(&data_key, s, BACKWARD_DATA, 0);

@@ -19,19 +19,6 @@ struct ck_engine_activation {
     size_t bytes;
 };
 
-// Channels per block of `md` when it is NCHW or oneDNN's nChw8c / nChw16c; 0 for another layout.
-static long block_of(const dnnl_memory_desc_t *md) {
-    const dnnl_format_tag_t tags[3] = {dnnl_nchw, dnnl_aBcd8b, dnnl_aBcd16b};
-    const long blocks[3] = {1, 8, 16};
-    for (int i = 0; i < 3; i++) {
-        dnnl_memory_desc_t probe;
-        if (dnnl_memory_desc_init_by_tag(&probe, 4, md->dims, dnnl_f32, tags[i]) == dnnl_success &&
-            dnnl_memory_desc_equal(&probe, md))
-            return blocks[i];
-    }
-    return 0;
-}
-
 // The channel block oneDNN's convolutions prefer on this machine (8 with AVX2, 16 with AVX-512):
 // what it picks for a 64-channel 3x3 convolution left free to choose.
 static long preferred;
@@ -47,7 +34,7 @@ static void preferred_find(void) {
     if (dnnl_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct, &x, &w, NULL, &x, strides, pad,
                                            pad) == dnnl_success &&
         dnnl_primitive_desc_create(&pd, &d, NULL, ck_onednn_engine(), NULL) == dnnl_success) {
-        const long block = block_of(dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0));
+        const long block = ck_onednn_block_of(dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0));
         if (block > 1) preferred = block;
     }
     if (pd) dnnl_primitive_desc_destroy(pd);
@@ -60,7 +47,7 @@ static dnnl_format_tag_t blocked_tag(void) {
 
 // A new activation of layout `md` (a supported one) with uninitialised storage.
 static ck_engine_activation *activation_new(const dnnl_memory_desc_t *md) {
-    const long block = block_of(md);
+    const long block = ck_onednn_block_of(md);
     if (!block) return NULL;
     ck_engine_activation *a = calloc(1, sizeof *a);
     if (!a) ck_onednn_fail("out of memory for an activation");
@@ -214,7 +201,7 @@ static chain_plan *plan_build(const ck_conv2d_shape *s, const dnnl_memory_desc_t
         p->scratch_bytes = ck_onednn_scratchpad_bytes(pd);
         const char *implementation = NULL;
         ok = dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &implementation) == dnnl_success && implementation &&
-             strncmp(implementation, "ref", 3) != 0 && block_of(&p->dst) != 0 && dnnl_primitive_create(&p->conv, pd) == dnnl_success;
+             strncmp(implementation, "ref", 3) != 0 && ck_onednn_block_of(&p->dst) != 0 && dnnl_primitive_create(&p->conv, pd) == dnnl_success;
     }
     if (ok && !dnnl_memory_desc_equal(&p->weights, &p->user_weights)) {
         p->weight_reorder = ck_onednn_reorder_create(&p->user_weights, &p->weights, &p->scratch_bytes);
@@ -253,7 +240,105 @@ static chain_plan *plan_get(const ck_conv2d_shape *s, const dnnl_memory_desc_t *
     return fresh;
 }
 
-ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, const float *w,
+// ---- prepared weights: what a convolution makes of its weights, made once and kept ---------------
+
+typedef struct weight_copy {
+    dnnl_memory_desc_t layout;
+    void *data;
+    size_t bytes;
+    struct weight_copy *next;
+} weight_copy;
+
+struct ck_engine_weights {
+    const float *w;  // OIHW, borrowed
+    long o, c, kh, kw;
+    pthread_mutex_t lock;
+    float *winograd;      // ck_winograd3x3_weights' matrices, made on first use
+    weight_copy *copies;  // the weights in each oneDNN layout asked for, kept until freed
+};
+
+ck_engine_weights *ck_engine_weights_new(const float *w, long o, long c, long kh, long kw) {
+    ck_engine_weights *p = calloc(1, sizeof *p);
+    if (!p) ck_onednn_fail("out of memory for prepared weights");
+    p->w = w, p->o = o, p->c = c, p->kh = kh, p->kw = kw;
+    pthread_mutex_init(&p->lock, NULL);
+    return p;
+}
+
+static size_t winograd_bytes(const ck_engine_weights *p) { return 16 * (size_t)p->c * (size_t)p->o * sizeof(float); }
+
+void ck_engine_weights_free(ck_engine_weights *p) {
+    if (!p) return;
+    if (p->winograd) ck_storage_release(p->winograd, winograd_bytes(p));
+    for (weight_copy *copy = p->copies, *next; copy; copy = next) {
+        next = copy->next;
+        ck_storage_release(copy->data, copy->bytes);
+        free(copy);
+    }
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+static const float *winograd_matrices(ck_engine_weights *p) {
+    pthread_mutex_lock(&p->lock);
+    if (!p->winograd) {
+        p->winograd = ck_storage_acquire(winograd_bytes(p));
+        ck_winograd3x3_weights_f32(p->w, p->o, p->c, p->winograd);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return p->winograd;
+}
+
+// The weights in the plan's layout, reordered on the first call that asks for that layout.
+static const void *weights_for(ck_engine_weights *p, const chain_plan *plan, dnnl_stream_t stream, void *scratch) {
+    if (!plan->weight_reorder) return p->w;
+    pthread_mutex_lock(&p->lock);
+    weight_copy *copy = p->copies;
+    while (copy && !dnnl_memory_desc_equal(&copy->layout, &plan->weights)) copy = copy->next;
+    if (!copy) {
+        copy = calloc(1, sizeof *copy);
+        if (!copy) ck_onednn_fail("out of memory for prepared weights");
+        copy->layout = plan->weights, copy->bytes = plan->weight_bytes, copy->data = ck_storage_acquire(plan->weight_bytes);
+        dnnl_memory_t from = ck_onednn_memory_over(&plan->user_weights, (void *)p->w),
+                      to = ck_onednn_memory_over(&plan->weights, copy->data);
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+        ck_onednn_execute(plan->weight_reorder, stream, 2, args, scratch);
+        dnnl_memory_destroy(from);
+        dnnl_memory_destroy(to);
+        copy->next = p->copies;
+        p->copies = copy;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return copy->data;
+}
+
+// ---- Winograd convolutions (winograd.c) on the same blocks ---------------------------------------
+
+static unsigned long long winograd_calls;
+unsigned long long ck_engine_winograd_calls(void) { return __atomic_load_n(&winograd_calls, __ATOMIC_RELAXED); }
+
+static int winograd_fits(const ck_engine_activation *x, const ck_conv2d_shape *s, const ck_engine_activation *residual) {
+    const long B = x->block;
+    return ck_winograd_worth_it(s) && B > 1 && s->c % B == 0 && s->o % B == 0 && (!residual || residual->block == B);
+}
+
+// The output activation in x's blocks: a new one, or the residual's buffer taken over.
+static ck_engine_activation *output_over(const ck_engine_activation *x, const ck_conv2d_shape *s, ck_engine_activation *residual) {
+    if (residual) {
+        ck_engine_activation *y = calloc(1, sizeof *y);
+        if (!y) ck_onednn_fail("out of memory for an activation");
+        *y = *residual;
+        residual->data = NULL;
+        return y;
+    }
+    const dnnl_dims_t dims = {s->n, s->o, s->oh, s->ow};
+    dnnl_memory_desc_t md;
+    if (dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_f32, x->block == 16 ? dnnl_aBcd16b : dnnl_aBcd8b) != dnnl_success)
+        ck_onednn_fail("oneDNN could not describe a blocked activation");
+    return activation_new(&md);
+}
+
+ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, ck_engine_weights *w,
                                        const float *bias, ck_engine_activation *residual, int relu) {
     if (!x->data || (residual && !residual->data))
         ck_onednn_fail("an activation used after a convolution took it over as its residual");
@@ -261,30 +346,24 @@ ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_c
         ck_onednn_fail("ck_engine_conv2d: the input does not match the shape");
     if (residual && (residual->n != s->n || residual->c != s->o || residual->h != s->oh || residual->w != s->ow))
         ck_onednn_fail("ck_engine_conv2d: the residual does not match the output");
+    if (w->o != s->o || w->c != s->c || w->kh != s->kh || w->kw != s->kw)
+        ck_onednn_fail("ck_engine_conv2d: the weights do not match the shape");
+    if (winograd_fits(x, s, residual)) {
+        __atomic_fetch_add(&winograd_calls, 1, __ATOMIC_RELAXED);
+        ck_engine_activation *y = output_over(x, s, residual);
+        ck_winograd3x3_f32(x->data, s->n, s->c, s->h, s->w, x->block, winograd_matrices(w), s->o, bias, y->data, residual != NULL,
+                           relu, 0);
+        return y;
+    }
     int transient;
     chain_plan *p = plan_get(s, &x->md, bias != NULL, residual ? &residual->md : NULL, &transient);
     if (!p) return NULL;
-    ck_engine_activation *y;
-    if (residual) {  // the sum post-op adds into the output buffer: the residual's own
-        y = calloc(1, sizeof *y);
-        if (!y) ck_onednn_fail("out of memory for an activation");
-        *y = *residual;
-        residual->data = NULL;
-    } else {
-        y = activation_new(&p->dst);
-    }
+    // The sum post-op adds into the output buffer: the residual's own.
+    ck_engine_activation *y = residual ? output_over(x, s, residual) : activation_new(&p->dst);
     void *scratch = p->scratch_bytes ? ck_storage_acquire(p->scratch_bytes) : NULL;
     dnnl_stream_t stream = ck_onednn_stream_create();
-    void *weights = (void *)w;
-    if (p->weight_reorder) {
-        weights = ck_storage_acquire(p->weight_bytes);
-        dnnl_memory_t from = ck_onednn_memory_over(&p->user_weights, (void *)w), to = ck_onednn_memory_over(&p->weights, weights);
-        dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-        ck_onednn_execute(p->weight_reorder, stream, 2, args, scratch);
-        dnnl_memory_destroy(from);
-        dnnl_memory_destroy(to);
-    }
-    dnnl_memory_t src_m = ck_onednn_memory_over(&x->md, x->data), w_m = ck_onednn_memory_over(&p->weights, weights),
+    const void *weights = weights_for(w, p, stream, scratch);
+    dnnl_memory_t src_m = ck_onednn_memory_over(&x->md, x->data), w_m = ck_onednn_memory_over(&p->weights, (void *)weights),
                   y_m = ck_onednn_memory_over(&y->md, y->data), b_m = bias ? ck_onednn_memory_over(&p->bias, (void *)bias) : NULL;
     dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src_m}, {DNNL_ARG_WEIGHTS, w_m}, {DNNL_ARG_DST, y_m}, {DNNL_ARG_BIAS, b_m}};
     ck_onednn_execute(p->conv, stream, bias ? 4 : 3, args, scratch);
@@ -292,7 +371,6 @@ ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_c
     if (b_m) dnnl_memory_destroy(b_m);
     dnnl_stream_destroy(stream);
     if (scratch) ck_storage_release(scratch, p->scratch_bytes);
-    if (weights != w) ck_storage_release(weights, p->weight_bytes);
     if (transient) plan_destroy(p);
     if (relu) relu_in_place(y);
     return y;

@@ -104,3 +104,14 @@ void ck_onednn_conv_geometry(const ck_conv2d_shape *s, dnnl_dims_t strides, dnnl
     pad_r[0] = (s->oh - 1) * s->stride + reach - s->h - s->pad;
     pad_r[1] = (s->ow - 1) * s->stride + reach_w - s->w - s->pad;
 }
+
+long ck_onednn_block_of(const dnnl_memory_desc_t *md) {
+    const dnnl_format_tag_t tags[3] = {dnnl_nchw, dnnl_aBcd8b, dnnl_aBcd16b};
+    const long blocks[3] = {1, 8, 16};
+    for (int i = 0; i < 3; i++) {
+        dnnl_memory_desc_t probe;
+        if (dnnl_memory_desc_init_by_tag(&probe, 4, md->dims, dnnl_f32, tags[i]) == dnnl_success && dnnl_memory_desc_equal(&probe, md))
+            return blocks[i];
+    }
+    return 0;
+}

@@ -29,4 +29,17 @@ unsigned long long ck_onednn_execute(dnnl_primitive_t primitive, dnnl_stream_t s
 /// The strides, dilations, left and right padding of convolution `s` as oneDNN wants them.
 void ck_onednn_conv_geometry(const ck_conv2d_shape *s, dnnl_dims_t strides, dnnl_dims_t dilates, dnnl_dims_t pad_l,
                              dnnl_dims_t pad_r);
+/// Channels per block of `md` when it is NCHW (1) or oneDNN's nChw8c / nChw16c; 0 for another layout.
+long ck_onednn_block_of(const dnnl_memory_desc_t *md);
+
+// ---- Winograd convolutions (winograd.c) in place of oneDNN's direct ones ------------------------
+// Channels in and out from which a Winograd convolution beats oneDNN's direct one, as measured on
+// ResNet18's layers (Documentation/Performance.md, "Winograd convolutions").
+#define CK_WINOGRAD_MIN_CHANNELS 64
+/// Whether `s` is a convolution ck_winograd3x3 computes (3x3, stride 1, padding 1, no dilation or
+/// groups) wide enough to gain from it, and the configuration allows it (ck_winograd_allowed).
+static inline int ck_winograd_worth_it(const ck_conv2d_shape *s) {
+    return s->kh == 3 && s->kw == 3 && s->stride == 1 && s->pad == 1 && s->dilation == 1 && s->groups == 1 &&
+           s->c >= CK_WINOGRAD_MIN_CHANNELS && s->o >= CK_WINOGRAD_MIN_CHANNELS && ck_winograd_allowed();
+}
 #endif

@@ -25,6 +25,9 @@ public final class InferenceResNet<Scalar: TensorScalar> {
     let classifier: (weight: Tensor<Scalar>, bias: Tensor<Scalar>?)?
     /// The length of each feature vector (the ResNet's `featureDimension`).
     public let featureDimension: Int
+    /// Each float32 convolution's weights for the engine's layout, prepared once (by identity of
+    /// the `Conv2d`).
+    let engineWeights: [ObjectIdentifier: EngineWeights]
 
     /// The folded model of `model` (its training mode does not matter: the running statistics are used).
     public init(_ model: ResNet<Scalar>) {
@@ -42,6 +45,10 @@ public final class InferenceResNet<Scalar: TensorScalar> {
             let classifier = model.fc.map { (weight: $0.weight.copy(), bias: $0.bias?.copy()) }
             return (stem, model.stem == .imageNet, stages, classifier, model.featureDimension)
         }
+        let convolutions = [stem] + stages.flatMap { $0.flatMap { [$0.conv1, $0.conv2] + ($0.downsample.map { [$0] } ?? []) } }
+        engineWeights = Dictionary(uniqueKeysWithValues: convolutions.compactMap { conv in
+            (conv.weight as? Tensor<Float>).map { (ObjectIdentifier(conv), EngineWeights($0)) }
+        })
     }
 
     /// `conv` followed by `bn` in evaluation mode, as one convolution.
@@ -90,7 +97,7 @@ public final class InferenceResNet<Scalar: TensorScalar> {
     /// caller then runs the NCHW ops).
     func engineFeatures(_ input: Tensor<Float>) -> Tensor<Float>? {
         func conv(_ c: Conv2d<Scalar>, _ x: EngineActivation, adding residual: EngineActivation? = nil, relu: Bool) -> EngineActivation? {
-            guard c.groups == 1, let weight = c.weight as? Tensor<Float> else { return nil }
+            guard c.groups == 1, let weight = engineWeights[ObjectIdentifier(c)] else { return nil }
             return x.conv2d(weight: weight, bias: c.bias as? Tensor<Float>, stride: c.stride, padding: c.padding, dilation: c.dilation,
                             addingTo: residual, relu: relu)
         }

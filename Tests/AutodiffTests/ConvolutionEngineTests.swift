@@ -35,6 +35,10 @@ import Testing
         Case(n: 2, c: 8, h: 5, w: 6, o: 8, k: 3, stride: 1, pad: 3),
         Case(n: 1, c: 5, h: 13, w: 13, o: 3, k: 7, stride: 1, pad: 0),
         Case(n: 2, c: 6, h: 9, w: 9, o: 4, k: 3, stride: 1, pad: 1, dilation: 2, groups: 2),
+        // Winograd convolutions in the forward pass and the data gradient (64 channels and more):
+        // more tiles than channels, then fewer.
+        Case(n: 2, c: 64, h: 9, w: 7, o: 64, k: 3, stride: 1, pad: 1),
+        Case(n: 3, c: 64, h: 5, w: 5, o: 128, k: 3, stride: 1, pad: 1, bias: false),
     ]
 
     /// Deterministic values in [-1, 1).

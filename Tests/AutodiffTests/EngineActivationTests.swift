@@ -45,6 +45,10 @@ import Testing
         Case(n: 1, c: 8, h: 11, w: 7, o: 16, k: 1, stride: 2, pad: 0),
         Case(n: 2, c: 16, h: 6, w: 6, o: 12, k: 3, stride: 2, pad: 1),
         Case(n: 2, c: 20, h: 5, w: 8, o: 12, k: 3, stride: 1, pad: 0),
+        // Winograd convolutions (3x3, stride 1, 128 channels and more): fewer tiles than channels
+        // (every tile transformed first), then more (a chunk at a time, the last one partial).
+        Case(n: 2, c: 128, h: 7, w: 5, o: 128, k: 3, stride: 1, pad: 1),
+        Case(n: 3, c: 128, h: 14, w: 13, o: 144, k: 3, stride: 1, pad: 1),
     ]
 
     /// conv (+ bias) → ReLU, then a second convolution adding the first's output as residual,
@@ -65,17 +69,24 @@ import Testing
                 return (y1, y2, pooled, y2.globalAveragePool2d())
             }
         }
+        let e1 = EngineWeights(w1), e2 = EngineWeights(w2)
+        let winogradBefore = ck_engine_winograd_calls()
         try Self.on(Self.oneDNN) {
             let start = try #require(EngineActivation(x))
             #expect((start.channelsPerBlock == 1) == (t.c <= 4), "an image batch stays NCHW, wider inputs go into blocks")
-            let a1 = try #require(start.conv2d(weight: w1, bias: b1, stride: t.stride, padding: t.pad, relu: true))
+            let a1 = try #require(start.conv2d(weight: e1, bias: b1, stride: t.stride, padding: t.pad, relu: true))
             #expect([8, 16].contains(a1.channelsPerBlock))
             Self.expectClose(a1.tensor(), y1, "conv + ReLU")
-            let residual = try #require(start.conv2d(weight: w1, bias: b1, stride: t.stride, padding: t.pad, relu: true))
-            let a2 = try #require(a1.conv2d(weight: w2, bias: nil, stride: 1, padding: 1, addingTo: residual, relu: true))
+            let residual = try #require(start.conv2d(weight: e1, bias: b1, stride: t.stride, padding: t.pad, relu: true))
+            let a2 = try #require(a1.conv2d(weight: e2, bias: nil, stride: 1, padding: 1, addingTo: residual, relu: true))
             Self.expectClose(a2.tensor(), y2, "conv + residual + ReLU")
             Self.expectClose(try #require(a2.maxPool2d(kernelSize: 3, stride: 2, padding: 1)).tensor(), pooled, "max pooling")
             Self.expectClose(a2.globalAveragePool2d(), averaged, "global average")
+        }
+        // At least (other suites may run Winograd convolutions at the same time).
+        if Kernels.configuration?.winogradConvolutions ?? true {
+            let expected = t.o >= 128 ? (t.c >= 128 && t.k == 3 && t.stride == 1 && t.pad == 1 ? 3 : 1) : 0
+            #expect(ck_engine_winograd_calls() - winogradBefore >= UInt64(expected), "Winograd convolutions")
         }
     }
 
@@ -99,7 +110,7 @@ import Testing
             let start = try #require(EngineActivation(x))
             let p = try #require(start.maxPool2d(kernelSize: 3, stride: 2, padding: 1))
             Self.expectClose(p.tensor(), pooled, "max pooling")
-            let y = try #require(p.conv2d(weight: w, bias: nil, stride: 1, padding: 0, relu: true))
+            let y = try #require(p.conv2d(weight: EngineWeights(w), bias: nil, stride: 1, padding: 0, relu: true))
             Self.expectClose(y.tensor(), reference, "1x1 conv + ReLU after pooling")
         }
     }
@@ -113,10 +124,11 @@ import Testing
         let w2 = Tensor<Float>(randomNormal: [5, 5, 3, 3], std: 0.3, generator: &rng)
         try Self.on(Self.oneDNN) {
             let start = try #require(EngineActivation(x))
-            guard let narrow = start.conv2d(weight: w, bias: nil, stride: 1, padding: 1, relu: false),
-                  let residual = start.conv2d(weight: w, bias: nil, stride: 1, padding: 1, relu: false) else { return }
+            let e = EngineWeights(w)
+            guard let narrow = start.conv2d(weight: e, bias: nil, stride: 1, padding: 1, relu: false),
+                  let residual = start.conv2d(weight: e, bias: nil, stride: 1, padding: 1, relu: false) else { return }
             let before = residual.tensor()
-            if narrow.conv2d(weight: w2, bias: nil, stride: 1, padding: 1, addingTo: residual, relu: true) == nil {
+            if narrow.conv2d(weight: EngineWeights(w2), bias: nil, stride: 1, padding: 1, addingTo: residual, relu: true) == nil {
                 #expect(residual.tensor().scalars == before.scalars)
             }
         }

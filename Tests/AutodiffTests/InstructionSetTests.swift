@@ -260,6 +260,16 @@ struct KernelWorkload<S: TensorScalar> {
         let pointwise = Self.tensor([5, 4, 1, 1], seed: 38, specials: false)
         record("conv2d 1x1", [image, pointwise]) { image.conv2d(weight: pointwise) }
         record("conv2d 3x3 dilation 2", [image, weight]) { image.conv2d(weight: weight, padding: 2, dilation: 2, groups: 2) }
+        // Winograd convolutions (no gradient): NaN and infinities in the input, NCHW and blocks,
+        // more tiles than channels and fewer.
+        for (shape, o) in [([2, 16, 7, 9], 16), ([1, 16, 3, 3], 8)] {
+            let x = Self.tensor(shape, seed: 39), w = Self.tensor([o, 16, 3, 3], seed: 40, specials: false)
+            let b = Self.tensor([o], seed: 41, specials: false), r = Self.tensor([shape[0], o, shape[2], shape[3]], seed: 42)
+            for block in [1, 8] {
+                results.append(("winograd3x3 \(shape) -> \(o) block \(block)",
+                                WinogradTests.winograd(x, w, b, residual: r, relu: true, block: block)))
+            }
+        }
     }
 
     mutating func optimisers() {

@@ -46,18 +46,19 @@ public final class EngineActivation {
 
     /// conv2d(weight, bias) as `Tensor.conv2d` (groups 1), plus `residual` (its buffer is taken
     /// over: do not use `residual` afterwards), then ReLU when `relu` (NaN passes). nil when
-    /// oneDNN refuses the shape.
-    public func conv2d(weight: Tensor<Float>, bias: Tensor<Float>?, stride: Int, padding: Int, dilation: Int = 1,
+    /// oneDNN refuses the shape. A 3x3 stride-1 convolution of 128 channels and more in and out
+    /// runs as a Winograd convolution unless `RuntimeConfiguration.winogradConvolutions` is off.
+    public func conv2d(weight: EngineWeights, bias: Tensor<Float>?, stride: Int, padding: Int, dilation: Int = 1,
                        addingTo residual: EngineActivation? = nil, relu: Bool) -> EngineActivation? {
         let geometry = validate {
-            try Conv2dGeometry(input: shape, weight: weight.shape, bias: bias?.shape, stride: stride, padding: padding,
+            try Conv2dGeometry(input: shape, weight: weight.tensor.shape, bias: bias?.shape, stride: stride, padding: padding,
                                dilation: dilation, groups: 1)
         }
         if let residual, residual.shape != geometry.outputShape {
             preconditionFailure("EngineActivation.conv2d: the residual is \(shapeString(residual.shape)), the output \(shapeString(geometry.outputShape))")
         }
         var s = geometry.kernelShape
-        guard let out = ck_engine_conv2d(handle, &s, weight.data, bias.map { UnsafePointer($0.data) }, residual?.handle, relu ? 1 : 0)
+        guard let out = ck_engine_conv2d(handle, &s, weight.handle, bias.map { UnsafePointer($0.data) }, residual?.handle, relu ? 1 : 0)
         else { return nil }
         return EngineActivation(handle: out)
     }
@@ -74,4 +75,21 @@ public final class EngineActivation {
         ck_engine_global_average_pool(handle, out.data)
         return out
     }
+}
+
+/// A convolution's weights [O, C, KH, KW] for `EngineActivation.conv2d`, with what the engine
+/// makes of them (its reordered copy, the Winograd matrices) made on first use and kept, so that a
+/// model evaluated many times prepares its weights once. Holds on to `tensor`, which must not
+/// change afterwards.
+public final class EngineWeights: @unchecked Sendable {  // the C side locks around its caches
+    public let tensor: Tensor<Float>
+    let handle: OpaquePointer
+
+    public init(_ tensor: Tensor<Float>) {
+        precondition(tensor.shape.count == 4, "EngineWeights: a weight of shape \(shapeString(tensor.shape)), expected [O, C, KH, KW]")
+        self.tensor = tensor
+        handle = ck_engine_weights_new(tensor.data, tensor.shape[0], tensor.shape[1], tensor.shape[2], tensor.shape[3])
+    }
+
+    deinit { ck_engine_weights_free(handle) }
 }

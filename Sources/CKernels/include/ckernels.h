@@ -30,11 +30,17 @@ typedef struct {
     int malloc_keep_freed_memory; // 1: glibc keeps large freed blocks in its heap (one-way; no-op elsewhere)
     int storage_cache_within_peak; // 1: a cache miss frees idle buffers to keep live + cached <= peak live
     int conv_engine;              // CK_CONV_ENGINE_*; LRN_CONV_ENGINE overrides it
+    int direct_convolutions_only; // 1: no Winograd convolutions (winograd.c) in place of oneDNN's direct ones
 } ck_runtime_config;
 /// Applies `config` (idempotent: the same config twice changes nothing the second time).
 void ck_configure(const ck_runtime_config *config);
 /// Copies the applied configuration into `out` and returns 1, or returns 0 if none was applied.
 int ck_configuration(ck_runtime_config *out);
+/// Whether float32 convolutions on oneDNN may run as Winograd convolutions (3x3, stride 1, 64
+/// channels and more: the forward pass and the data gradient, in training and in inference
+/// chains): yes unless the applied configuration says direct_convolutions_only. The environment
+/// variable LRN_WINOGRAD=on|off overrides the configuration (an unknown value stops the process).
+int ck_winograd_allowed(void);
 
 // ---- tensor storage (memory.c) ---------------------------------------------------------------
 // 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size
@@ -143,11 +149,19 @@ long ck_engine_activation_block(const ck_engine_activation *a);
 /// Writes the activation into y as NCHW.
 void ck_engine_activation_to_nchw(const ck_engine_activation *a, float *y);
 void ck_engine_activation_free(ck_engine_activation *a);
+/// A convolution's weights [o, c, kh, kw] (borrowed: the caller keeps them alive and unchanged
+/// until ck_engine_weights_free) and what convolutions make of them, made on first use and kept:
+/// oneDNN's reordered copies, the Winograd matrices. Thread-safe.
+typedef struct ck_engine_weights ck_engine_weights;
+ck_engine_weights *ck_engine_weights_new(const float *w, long o, long c, long kh, long kw);
+void ck_engine_weights_free(ck_engine_weights *w);
 /// conv(x, w) + bias (NULL: none) + residual (NULL: none), then ReLU if `relu`; s->groups must be
-/// 1. The result takes the residual's buffer over (using the residual afterwards stops the
+/// 1. It may run as a Winograd convolution (ck_winograd_allowed). The result takes the residual's buffer over (using the residual afterwards stops the
 /// process). NULL, with nothing changed, when oneDNN refuses the shape or layouts.
-ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, const float *w,
+ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, ck_engine_weights *w,
                                        const float *bias, ck_engine_activation *residual, int relu);
+/// How many ck_engine_conv2d calls ran as Winograd convolutions since the process started.
+unsigned long long ck_engine_winograd_calls(void);
 /// Max pooling (square window; NaN propagates as in ck_maxpool2d_forward).
 ck_engine_activation *ck_engine_max_pool2d(const ck_engine_activation *x, long kernel, long stride, long pad);
 /// The mean over each channel's plane into y [n, c].

@@ -81,6 +81,20 @@ void FN(ck_conv2d_im2col_forward)(const ck_conv2d_shape *s, const T *x, const T 
                                   const T *bias, T *y);
 void FN(ck_conv2d_im2col_backward)(const ck_conv2d_shape *s, const T *x, const T *w,
                                    const T *gy, T *gx, T *gw, T *gb);
+/* Winograd F(2x2, 3x3) (winograd.c): the 3x3 filters w [o, c, 3, 3] as the 16 matrices
+   u [16, o, c] that ck_winograd3x3 multiplies by */
+void FN(ck_winograd3x3_weights)(const T *w, long o, long c, T *u);
+/* y = conv(x, w) + bias (NULL: none), 3x3 kernel, stride 1, padding 1, on channel-blocked
+   activations [n, channels / block, h, w, block] (block 1: NCHW; 8 or 16: oneDNN's nChw8c /
+   nChw16c with c and o whole blocks), u from ck_winograd3x3_weights; with accumulate the result
+   is added to y instead of written; then ReLU if relu (NaN passes). With data_gradient, x is
+   the output gradient gy [n, o, h, w] and y gets the input gradient gx [n, c, h, w] (bias NULL). */
+void FN(ck_winograd3x3)(const T *x, long n, long c, long h, long w, long block, const T *u,
+                        long o, const T *bias, T *y, int accumulate, int relu, int data_gradient);
+/* The weight gradient gw [o, c, 3, 3] (overwritten) of that convolution, given x [n, c, h, w]
+   and gy [n, o, h, w] in the same blocks */
+void FN(ck_winograd3x3_weight_gradient)(const T *x, const T *gy, long n, long c, long h, long w,
+                                        long block, long o, T *gw);
 /* Max pooling, padding counts as -inf; argmax gets each maximum's index in its plane (the
    first one on ties) */
 void FN(ck_maxpool2d_forward)(const ck_pool2d_shape *s, const T *x, T *y, int32_t *argmax);

@@ -1,0 +1,11 @@
+// Winograd F(2x2, 3x3) convolutions (3x3 kernel, stride 1, padding 1) on channel-blocked
+// activations, for float and double: 2.25x fewer multiply-adds than the direct convolution, in 16
+// matrix products on OpenBLAS. Documentation/Performance.md, "Winograd convolutions", says where
+// it pays and how its rounding compares.
+#include "ckernels.h"
+#include <cblas.h>
+#include <string.h>
+
+#define CK_ISA_VARIANTS
+#define CK_TEMPLATE "../winograd_impl.h"  // relative to include/, where the expander lives
+#include "ckernels_instantiate.h"
