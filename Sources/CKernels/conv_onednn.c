@@ -146,8 +146,8 @@ static int operand_init(plan *p, const_dnnl_primitive_desc_t pd, int slot) {
 }
 
 // The channel block a Winograd convolution can run on in place of the plan's primitive (the
-// forward and data-gradient directions read and write blocks of whole channels), or 0. The
-// primitive is kept for a configuration that turns Winograd off.
+// forward and data-gradient directions read and write blocks of whole channels), or 0, whatever
+// the configuration: the primitive is kept for when it turns Winograd off.
 static long winograd_block(const plan *p) {
     const ck_conv2d_shape *s = &p->key.shape;
     if (p->key.direction == BACKWARD_WEIGHTS || !ck_winograd_worth_it(s)) return 0;
@@ -465,7 +465,7 @@ static int winograd_backward(const ck_conv2d_shape *s, const float *x, const flo
     plan *data = forward ? plan_get(&data_key, &data_transient) : NULL;
     const long block = forward ? forward->winograd_block : 0;
     const int runs = data && block && data->winograd_block == block && forward->op[IN0].reorder && data->op[IN0].reorder &&
-                     data->op[OUT].reorder && ck_winograd_allowed();
+                     data->op[OUT].reorder;
     if (runs) {
         dnnl_stream_t stream = ck_onednn_stream_create();
         const size_t scratch_bytes = forward->scratch_bytes > data->scratch_bytes ? forward->scratch_bytes : data->scratch_bytes;
@@ -529,7 +529,7 @@ int ck_conv2d_onednn_forward_f32(const ck_conv2d_shape *s, const float *x, const
 int ck_conv2d_onednn_backward_f32(const ck_conv2d_shape *s, const float *x, const float *w, const float *gy,
                                   float *gx, float *gw, float *gb) {
     if (!ck_onednn_engine() || s->n == 0) return refused();  // an empty batch: im2col defines its zero gradients
-    if (!gb && (gx || gw) && ck_winograd_worth_it(s) && winograd_backward(s, x, w, gy, gx, gw)) {
+    if (!gb && (gx || gw) && ck_winograd_worth_it(s) && ck_winograd_allowed() && winograd_backward(s, x, w, gy, gx, gw)) {
         __atomic_fetch_add(&stats.calls, 1, __ATOMIC_RELAXED);
         return 1;
     }

@@ -314,12 +314,11 @@ static const void *weights_for(ck_engine_weights *p, const chain_plan *plan, dnn
 
 // ---- Winograd convolutions (winograd.c) on the same blocks ---------------------------------------
 
-static unsigned long long winograd_calls;
-unsigned long long ck_engine_winograd_calls(void) { return __atomic_load_n(&winograd_calls, __ATOMIC_RELAXED); }
 
 static int winograd_fits(const ck_engine_activation *x, const ck_conv2d_shape *s, const ck_engine_activation *residual) {
     const long B = x->block;
-    return ck_winograd_worth_it(s) && B > 1 && s->c % B == 0 && s->o % B == 0 && (!residual || residual->block == B);
+    return ck_winograd_worth_it(s) && B > 1 && s->c % B == 0 && s->o % B == 0 && (!residual || residual->block == B) &&
+           ck_winograd_allowed();
 }
 
 // The output activation in x's blocks: a new one, or the residual's buffer taken over.
@@ -349,7 +348,6 @@ ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_c
     if (w->o != s->o || w->c != s->c || w->kh != s->kh || w->kw != s->kw)
         ck_onednn_fail("ck_engine_conv2d: the weights do not match the shape");
     if (winograd_fits(x, s, residual)) {
-        __atomic_fetch_add(&winograd_calls, 1, __ATOMIC_RELAXED);
         ck_engine_activation *y = output_over(x, s, residual);
         ck_winograd3x3_f32(x->data, s->n, s->c, s->h, s->w, x->block, winograd_matrices(w), s->o, bias, y->data, residual != NULL,
                            relu, 0);

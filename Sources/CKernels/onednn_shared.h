@@ -37,9 +37,10 @@ long ck_onednn_block_of(const dnnl_memory_desc_t *md);
 // ResNet18's layers (Documentation/Performance.md, "Winograd convolutions").
 #define CK_WINOGRAD_MIN_CHANNELS 64
 /// Whether `s` is a convolution ck_winograd3x3 computes (3x3, stride 1, padding 1, no dilation or
-/// groups) wide enough to gain from it, and the configuration allows it (ck_winograd_allowed).
+/// groups) wide enough to gain from it. Callers also ask ck_winograd_allowed() at each call (the
+/// configuration may change between calls; cached plans must not remember it).
 static inline int ck_winograd_worth_it(const ck_conv2d_shape *s) {
     return s->kh == 3 && s->kw == 3 && s->stride == 1 && s->pad == 1 && s->dilation == 1 && s->groups == 1 &&
-           s->c >= CK_WINOGRAD_MIN_CHANNELS && s->o >= CK_WINOGRAD_MIN_CHANNELS && ck_winograd_allowed();
+           s->c >= CK_WINOGRAD_MIN_CHANNELS && s->o >= CK_WINOGRAD_MIN_CHANNELS;
 }
 #endif

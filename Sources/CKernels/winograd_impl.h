@@ -182,6 +182,7 @@ void API(ck_winograd3x3)(const T *x, long n, long c, long h, long w, long block,
     CTX(winograd) k = {.x = x, .u = u, .bias = bias, .y = y, .n = n, .cin = data_gradient ? o : c, .cout = data_gradient ? c : o,
                        .h = h, .wd = w, .block = block, .tiles_h = (h + 1) / 2, .tiles_w = (w + 1) / 2, .accumulate = accumulate,
                        .relu = relu, .data_gradient = data_gradient};
+    count_call();
     k.tiles = n * k.tiles_h * k.tiles_w;
     if (k.tiles >= k.cin) {
         ck_parallel_for((k.tiles + WINOGRAD_CHUNK - 1) / WINOGRAD_CHUNK, 1, CHUNK(winograd_tiles), &k);
@@ -203,6 +204,7 @@ void API(ck_winograd3x3)(const T *x, long n, long c, long h, long w, long block,
 void API(ck_winograd3x3_weight_gradient)(const T *x, const T *gy, long n, long c, long h, long w, long block, long o, T *gw) {
     CTX(winograd) k = {.x = x, .gy = gy, .gw = gw, .n = n, .cin = c, .cout = o, .h = h, .wd = w, .block = block,
                        .tiles_h = (h + 1) / 2, .tiles_w = (w + 1) / 2};
+    count_call();
     k.tiles = n * k.tiles_h * k.tiles_w;
     const long chunk = k.tiles < WINOGRAD_GRADIENT_CHUNK ? k.tiles : WINOGRAD_GRADIENT_CHUNK;
     const size_t v_bytes = 16 * chunk * c * sizeof(T), m_bytes = 16 * chunk * o * sizeof(T), u_bytes = 16 * c * o * sizeof(T);

@@ -70,7 +70,7 @@ import Testing
             }
         }
         let e1 = EngineWeights(w1), e2 = EngineWeights(w2)
-        let winogradBefore = ck_engine_winograd_calls()
+        let winogradBefore = ck_winograd_calls()
         try Self.on(Self.oneDNN) {
             let start = try #require(EngineActivation(x))
             #expect((start.channelsPerBlock == 1) == (t.c <= 4), "an image batch stays NCHW, wider inputs go into blocks")
@@ -86,7 +86,7 @@ import Testing
         // At least (other suites may run Winograd convolutions at the same time).
         if Kernels.configuration?.winogradConvolutions ?? true {
             let expected = t.o >= 128 ? (t.c >= 128 && t.k == 3 && t.stride == 1 && t.pad == 1 ? 3 : 1) : 0
-            #expect(ck_engine_winograd_calls() - winogradBefore >= UInt64(expected), "Winograd convolutions")
+            #expect(ck_winograd_calls() - winogradBefore >= UInt64(expected), "Winograd convolutions")
         }
     }
 

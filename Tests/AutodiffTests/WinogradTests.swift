@@ -194,6 +194,26 @@ struct WinogradTests {
         }
     }
 
+    /// The configuration is read at each call, not when a shape's plan is first made: turned off
+    /// and on again, the same shape runs directly, then as Winograd convolutions again (forward,
+    /// data and weight gradients: three per training step of a convolution without bias).
+    @Test func theConfigurationIsObeyedCallByCall() async {
+        await #expect(processExitsWith: .success) {
+            var rng = RandomGenerator(seed: 2)
+            let x = Tensor<Float>(randomNormal: [2, 64, 6, 6], generator: &rng, requiresGrad: true)
+            let w = Tensor<Float>(randomNormal: [64, 64, 3, 3], std: 0.05, generator: &rng, requiresGrad: true)
+            func step(winograd: Bool) -> UInt64 {
+                Kernels.configure(RuntimeConfiguration(convolutionEngine: .onednn, winogradConvolutions: winograd))
+                let before = ck_winograd_calls()
+                x.conv2d(weight: w, padding: 1).sum().backward()
+                return ck_winograd_calls() - before
+            }
+            precondition(step(winograd: false) == 0, "Winograd ran while turned off")
+            precondition(step(winograd: true) == 3, "not every direction ran as a Winograd convolution")
+            precondition(step(winograd: false) == 0, "Winograd ran while turned off again")
+        }
+    }
+
     /// LRN_WINOGRAD=off turns them off whatever the configuration says, on turns them on; another
     /// value stops the process at the first convolution, naming the variable.
     @Test func theEnvironmentVariableOverridesTheConfiguration() async {

@@ -38,9 +38,11 @@ void ck_configure(const ck_runtime_config *config);
 int ck_configuration(ck_runtime_config *out);
 /// Whether float32 convolutions on oneDNN may run as Winograd convolutions (3x3, stride 1, 64
 /// channels and more: the forward pass and the data gradient, in training and in inference
-/// chains): yes unless the applied configuration says direct_convolutions_only. The environment
+/// chains): yes unless the applied configuration says direct_convolutions_only.
+/// ck_winograd_calls() counts the Winograd convolutions run (each direction one) since start. The environment
 /// variable LRN_WINOGRAD=on|off overrides the configuration (an unknown value stops the process).
 int ck_winograd_allowed(void);
+unsigned long long ck_winograd_calls(void);
 
 // ---- tensor storage (memory.c) ---------------------------------------------------------------
 // 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size
@@ -160,8 +162,6 @@ void ck_engine_weights_free(ck_engine_weights *w);
 /// process). NULL, with nothing changed, when oneDNN refuses the shape or layouts.
 ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, ck_engine_weights *w,
                                        const float *bias, ck_engine_activation *residual, int relu);
-/// How many ck_engine_conv2d calls ran as Winograd convolutions since the process started.
-unsigned long long ck_engine_winograd_calls(void);
 /// Max pooling (square window; NaN propagates as in ck_maxpool2d_forward).
 ck_engine_activation *ck_engine_max_pool2d(const ck_engine_activation *x, long kernel, long stride, long pad);
 /// The mean over each channel's plane into y [n, c].
