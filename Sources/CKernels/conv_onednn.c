@@ -268,13 +268,13 @@ static unsigned long long nanoseconds_since(const struct timespec *start) {
     return (unsigned long long)((end.tv_sec - start->tv_sec) * 1000000000LL + (end.tv_nsec - start->tv_nsec));
 }
 
-// The plan's convolution on the operands in the primitive's layouts: the primitive, or a
-// Winograd convolution on the weights in our layout (forward and data gradient only). Returns
-// the wall-clock nanoseconds it took.
-static unsigned long long convolve(const plan *p, void *const data[OPERANDS], void *const inner[OPERANDS],
+// The plan's convolution on the operands in the primitive's layouts: the primitive, or with
+// `winograd` a Winograd convolution on the weights in our layout (forward and data gradient
+// only). Returns the wall-clock nanoseconds it took.
+static unsigned long long convolve(const plan *p, int winograd, void *const data[OPERANDS], void *const inner[OPERANDS],
                                    dnnl_memory_t const inner_mem[OPERANDS], void *bias, dnnl_stream_t stream, void *scratch) {
     const int direction = (int)p->key.direction;
-    if (p->winograd_block && ck_winograd_allowed()) {
+    if (winograd) {
         const ck_conv2d_shape *s = &p->key.shape;
         struct timespec start;
         clock_gettime(CLOCK_MONOTONIC, &start);
@@ -307,7 +307,7 @@ static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
     void *inner[OPERANDS];
     dnnl_memory_t user_mem[OPERANDS], inner_mem[OPERANDS];
     unsigned long long reorder_ns = 0;
-    // A Winograd convolution reads the weights as they are.
+    // Asked once: a Winograd convolution reads the weights as they are, the primitive reordered.
     const int winograd = p->winograd_block && ck_winograd_allowed();
     for (int slot = 0; slot < OPERANDS; slot++) {
         const operand *op = &p->op[slot];
@@ -320,7 +320,7 @@ static void plan_run(const plan *p, void *const data[OPERANDS], void *bias) {
             reorder_ns += ck_onednn_execute(op->reorder, stream, 2, args, scratch);
         }
     }
-    const unsigned long long primitive_ns = convolve(p, data, inner, inner_mem, bias, stream, scratch);
+    const unsigned long long primitive_ns = convolve(p, winograd, data, inner, inner_mem, bias, stream, scratch);
     if (p->op[OUT].reorder) {
         dnnl_exec_arg_t back[3] = {{DNNL_ARG_FROM, inner_mem[OUT]}, {DNNL_ARG_TO, user_mem[OUT]}};
         reorder_ns += ck_onednn_execute(p->op[OUT].reorder, stream, 2, back, scratch);

@@ -314,7 +314,6 @@ static const void *weights_for(ck_engine_weights *p, const chain_plan *plan, dnn
 
 // ---- Winograd convolutions (winograd.c) on the same blocks ---------------------------------------
 
-
 static int winograd_fits(const ck_engine_activation *x, const ck_conv2d_shape *s, const ck_engine_activation *residual) {
     const long B = x->block;
     return ck_winograd_worth_it(s) && B > 1 && s->c % B == 0 && s->o % B == 0 && (!residual || residual->block == B) &&

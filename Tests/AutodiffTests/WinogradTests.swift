@@ -45,28 +45,20 @@ struct WinogradTests {
     static func winograd<S: TensorScalar>(_ x: Tensor<S>, _ w: Tensor<S>, _ bias: Tensor<S>?, residual: Tensor<S>?, relu: Bool,
                                           block: Int) -> [S] {
         let (n, c, h, wd, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
-        var input = blocked(x.scalars, n, c, h, wd, block)
-        var output = residual.map { blocked($0.scalars, n, o, h, wd, block) } ?? [S](repeating: .nan, count: n * o * h * wd)
-        var u = [S](repeating: 0, count: 16 * c * o)
-        let weights = w.scalars, b = bias?.scalars
+        let input = blocked(x.scalars, n, c, h, wd, block)
+        let output = residual.map { blocked($0.scalars, n, o, h, wd, block) } ?? [S](repeating: .nan, count: n * o * h * wd)
+        let (weights, b) = (w.scalars, bias?.scalars)
+        let accumulate: Int32 = residual == nil ? 0 : 1, rectify: Int32 = relu ? 1 : 0
         if S.self == Double.self {
-            input.withUnsafeMutableBufferPointer { xp in output.withUnsafeMutableBufferPointer { yp in u.withUnsafeMutableBufferPointer { up in
-                let x = UnsafeRawPointer(xp.baseAddress!).assumingMemoryBound(to: Double.self)
-                let y = UnsafeMutableRawPointer(yp.baseAddress!).assumingMemoryBound(to: Double.self)
-                let u = UnsafeMutableRawPointer(up.baseAddress!).assumingMemoryBound(to: Double.self)
-                ck_winograd3x3_weights_f64(weights as! [Double], o, c, u)
-                ck_winograd3x3_f64(x, n, c, h, wd, block, u, o, b as! [Double]?, y, residual == nil ? 0 : 1, relu ? 1 : 0, 0)
-            } } }
-        } else {
-            input.withUnsafeMutableBufferPointer { xp in output.withUnsafeMutableBufferPointer { yp in u.withUnsafeMutableBufferPointer { up in
-                let x = UnsafeRawPointer(xp.baseAddress!).assumingMemoryBound(to: Float.self)
-                let y = UnsafeMutableRawPointer(yp.baseAddress!).assumingMemoryBound(to: Float.self)
-                let u = UnsafeMutableRawPointer(up.baseAddress!).assumingMemoryBound(to: Float.self)
-                ck_winograd3x3_weights_f32(weights as! [Float], o, c, u)
-                ck_winograd3x3_f32(x, n, c, h, wd, block, u, o, b as! [Float]?, y, residual == nil ? 0 : 1, relu ? 1 : 0, 0)
-            } } }
+            var (y, u) = (output as! [Double], [Double](repeating: 0, count: 16 * c * o))
+            ck_winograd3x3_weights_f64(weights as! [Double], o, c, &u)
+            ck_winograd3x3_f64(input as! [Double], n, c, h, wd, block, u, o, b as! [Double]?, &y, accumulate, rectify, 0)
+            return unblocked(y as! [S], n, o, h, wd, block)
         }
-        return unblocked(output, n, o, h, wd, block)
+        var (y, u) = (output as! [Float], [Float](repeating: 0, count: 16 * c * o))
+        ck_winograd3x3_weights_f32(weights as! [Float], o, c, &u)
+        ck_winograd3x3_f32(input as! [Float], n, c, h, wd, block, u, o, b as! [Float]?, &y, accumulate, rectify, 0)
+        return unblocked(y as! [S], n, o, h, wd, block)
     }
 
     /// The weight gradient [o, c, 3, 3] given x and gy through the C entry point, laid out in
@@ -74,17 +66,14 @@ struct WinogradTests {
     static func weightGradient<S: TensorScalar>(_ x: Tensor<S>, _ gy: Tensor<S>, block: Int) -> [S] {
         let (n, c, h, wd, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], gy.shape[1])
         let input = blocked(x.scalars, n, c, h, wd, block), gradient = blocked(gy.scalars, n, o, h, wd, block)
-        var gw = [S](repeating: .nan, count: o * c * 9)
-        gw.withUnsafeMutableBufferPointer { out in
-            if S.self == Double.self {
-                ck_winograd3x3_weight_gradient_f64(input as! [Double], gradient as! [Double], n, c, h, wd, block, o,
-                                                   UnsafeMutableRawPointer(out.baseAddress!).assumingMemoryBound(to: Double.self))
-            } else {
-                ck_winograd3x3_weight_gradient_f32(input as! [Float], gradient as! [Float], n, c, h, wd, block, o,
-                                                   UnsafeMutableRawPointer(out.baseAddress!).assumingMemoryBound(to: Float.self))
-            }
+        if S.self == Double.self {
+            var gw = [Double](repeating: .nan, count: o * c * 9)
+            ck_winograd3x3_weight_gradient_f64(input as! [Double], gradient as! [Double], n, c, h, wd, block, o, &gw)
+            return gw as! [S]
         }
-        return gw
+        var gw = [Float](repeating: .nan, count: o * c * 9)
+        ck_winograd3x3_weight_gradient_f32(input as! [Float], gradient as! [Float], n, c, h, wd, block, o, &gw)
+        return gw as! [S]
     }
 
     /// The direct convolution's weight gradient on im2col.
