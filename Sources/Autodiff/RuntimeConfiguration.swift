@@ -21,11 +21,12 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// says which runs). The environment variable `LRN_CONV_ENGINE` overrides it.
     public var convolutionEngine: ConvolutionEngine?
     /// Whether float32 convolutions on oneDNN with a 3x3 kernel, stride 1, padding 1 and 64
-    /// channels or more in and out run as Winograd convolutions, in the forward pass and the data
-    /// gradient (the weight gradient stays direct): 2.25x fewer multiply-adds, with rounding of the
-    /// same size as the direct convolution's, but an infinite input may come out as NaN instead of
-    /// an infinity (Documentation/Performance.md, "Winograd convolutions"). The environment
-    /// variable `LRN_WINOGRAD=on|off` overrides it.
+    /// channels or more in and out run as Winograd convolutions: the forward pass, the data
+    /// gradient and (without bias) the weight gradient in training, and inference chains
+    /// (`EngineActivation`). 2.25x fewer multiply-adds, with rounding of the same size as the
+    /// direct convolution's, but an infinite input may come out as NaN instead of an infinity
+    /// (Documentation/Performance.md, "Winograd convolutions"). The environment variable
+    /// `LRN_WINOGRAD=on|off` overrides it.
     public var winogradConvolutions: Bool
 
     public init(threads: Int? = nil, storageCacheLimitBytes: Int = StorageCache.defaultLimitBytes,
@@ -42,8 +43,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
 
 extension Kernels {
     /// Applies `configuration` to the whole process: thread count of our loops and OpenBLAS,
-    /// the storage cache's limit, glibc's heap policy, the convolution engine, Winograd in inference. Idempotent: calling it again with the same
-    /// value changes nothing. Until it is first called, OpenBLAS runs on one thread.
+    /// the storage cache's limit, glibc's heap policy, the convolution engine and its Winograd
+    /// convolutions. Idempotent: calling it again with the same value changes nothing. Until it is
+    /// first called, OpenBLAS runs on one thread.
     public static func configure(_ configuration: RuntimeConfiguration = RuntimeConfiguration()) {
         precondition(configuration.threads.map { $0 >= 1 } ?? true,
                      "Kernels.configure: threads \(configuration.threads!) must be at least 1")

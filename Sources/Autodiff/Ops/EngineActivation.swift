@@ -46,7 +46,7 @@ public final class EngineActivation {
 
     /// conv2d(weight, bias) as `Tensor.conv2d` (groups 1), plus `residual` (its buffer is taken
     /// over: do not use `residual` afterwards), then ReLU when `relu` (NaN passes). nil when
-    /// oneDNN refuses the shape. A 3x3 stride-1 convolution of 128 channels and more in and out
+    /// oneDNN refuses the shape. A 3x3 stride-1 convolution of 64 channels and more in and out
     /// runs as a Winograd convolution unless `RuntimeConfiguration.winogradConvolutions` is off.
     public func conv2d(weight: EngineWeights, bias: Tensor<Float>?, stride: Int, padding: Int, dilation: Int = 1,
                        addingTo residual: EngineActivation? = nil, relu: Bool) -> EngineActivation? {

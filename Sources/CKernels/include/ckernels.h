@@ -36,12 +36,13 @@ typedef struct {
 void ck_configure(const ck_runtime_config *config);
 /// Copies the applied configuration into `out` and returns 1, or returns 0 if none was applied.
 int ck_configuration(ck_runtime_config *out);
-/// Whether float32 convolutions on oneDNN may run as Winograd convolutions (3x3, stride 1, 64
-/// channels and more: the forward pass and the data gradient, in training and in inference
-/// chains): yes unless the applied configuration says direct_convolutions_only.
-/// ck_winograd_calls() counts the Winograd convolutions run (each direction one) since start. The environment
-/// variable LRN_WINOGRAD=on|off overrides the configuration (an unknown value stops the process).
+/// Whether float32 convolutions on oneDNN may run as Winograd convolutions (winograd.c: 3x3,
+/// stride 1, 64 channels and more; in training the forward pass, the data gradient and, without
+/// bias, the weight gradient; in inference chains every such layer): yes unless the applied
+/// configuration says direct_convolutions_only. The environment variable LRN_WINOGRAD=on|off
+/// overrides the configuration (an unknown value stops the process).
 int ck_winograd_allowed(void);
+/// How many Winograd convolutions (each direction counts one) ran since the process started.
 unsigned long long ck_winograd_calls(void);
 
 // ---- tensor storage (memory.c) ---------------------------------------------------------------
@@ -158,8 +159,9 @@ typedef struct ck_engine_weights ck_engine_weights;
 ck_engine_weights *ck_engine_weights_new(const float *w, long o, long c, long kh, long kw);
 void ck_engine_weights_free(ck_engine_weights *w);
 /// conv(x, w) + bias (NULL: none) + residual (NULL: none), then ReLU if `relu`; s->groups must be
-/// 1. It may run as a Winograd convolution (ck_winograd_allowed). The result takes the residual's buffer over (using the residual afterwards stops the
-/// process). NULL, with nothing changed, when oneDNN refuses the shape or layouts.
+/// 1. It may run as a Winograd convolution (ck_winograd_allowed). The result takes the
+/// residual's buffer over (using the residual afterwards stops the process). NULL, with nothing
+/// changed, when oneDNN refuses the shape or layouts.
 ck_engine_activation *ck_engine_conv2d(const ck_engine_activation *x, const ck_conv2d_shape *s, ck_engine_weights *w,
                                        const float *bias, ck_engine_activation *residual, int relu);
 /// Max pooling (square window; NaN propagates as in ck_maxpool2d_forward).
