@@ -76,11 +76,22 @@ struct WinogradTests {
         return gw as! [S]
     }
 
-    /// The direct convolution's weight gradient on im2col.
-    static func directWeightGradient(_ x: Tensor<Double>, _ w: Tensor<Double>, _ gy: Tensor<Double>) -> [Double] {
+    /// The input gradient [n, c, h, w] of the convolution by w [o, c, 3, 3] given gy [n, o, h, w],
+    /// through the C entry point (the filters' forward matrices, read with positions swapped).
+    static func dataGradient(_ gy: Tensor<Double>, _ w: Tensor<Double>, block: Int) -> [Double] {
+        let (n, o, h, wd, c) = (gy.shape[0], gy.shape[1], gy.shape[2], gy.shape[3], w.shape[1])
+        var (gx, u) = ([Double](repeating: .nan, count: n * c * h * wd), [Double](repeating: 0, count: 16 * c * o))
+        ck_winograd3x3_weights_f64(w.scalars, o, c, &u)
+        ck_winograd3x3_f64(blocked(gy.scalars, n, o, h, wd, block), n, c, h, wd, block, u, o, nil, &gx, 0, 0, 1)
+        return unblocked(gx, n, c, h, wd, block)
+    }
+
+    /// The direct convolution's input and weight gradients on im2col.
+    static func directGradients(_ x: Tensor<Double>, _ w: Tensor<Double>, _ gy: Tensor<Double>) -> (gx: [Double], gw: [Double]) {
+        let input = Tensor<Double>(shape: x.shape, scalars: x.scalars, requiresGrad: true)
         let weight = Tensor<Double>(shape: w.shape, scalars: w.scalars, requiresGrad: true)
-        x.conv2d(weight: weight, padding: 1).backward(seed: gy)
-        return weight.grad!.scalars
+        input.conv2d(weight: weight, padding: 1).backward(seed: gy)
+        return (input.grad!.scalars, weight.grad!.scalars)
     }
 
     static func direct(_ x: Tensor<Double>, _ w: Tensor<Double>, _ bias: Tensor<Double>?, residual: Tensor<Double>?, relu: Bool) -> [Double] {
@@ -117,7 +128,19 @@ struct WinogradTests {
     @Test(arguments: cases)
     func float64WeightGradientMatchesTheDirectConvolution(_ t: Case) {
         let (x, w, _, gy) = Self.inputs(t, seed: UInt64(t.c * 3 + t.h))
-        #expect(Self.worstRelative(Self.weightGradient(x, gy, block: 1), Self.directWeightGradient(x, w, gy)) < 1e-12)
+        #expect(Self.worstRelative(Self.weightGradient(x, gy, block: 1), Self.directGradients(x, w, gy).gw) < 1e-12)
+    }
+
+    /// The data gradient (the flipped filters' matrices are the forward ones with positions 0
+    /// and 3 swapped) against the direct convolution's, in Float64, in NCHW and in blocks of 8
+    /// where the channels allow.
+    @Test(arguments: cases)
+    func float64DataGradientMatchesTheDirectConvolution(_ t: Case) {
+        let (x, w, _, gy) = Self.inputs(t, seed: UInt64(t.o * 5 + t.w))
+        let want = Self.directGradients(x, w, gy).gx
+        for block in [1, 8] where t.c % block == 0 && t.o % block == 0 {
+            #expect(Self.worstRelative(Self.dataGradient(gy, w, block: block), want) < 1e-12, "block \(block)")
+        }
     }
 
     /// Float32 in 8- and 16-channel blocks (the two layouts the inference chains use) agrees with
@@ -131,7 +154,7 @@ struct WinogradTests {
                                     relu: true, block: block)
             #expect(Self.worstRelative(got, want) < 1e-5, "block \(block)")
             let gradient = Self.weightGradient(x.converted(to: Float.self), r.converted(to: Float.self), block: block)
-            #expect(Self.worstRelative(gradient, Self.directWeightGradient(x, w, r)) < 1e-5, "weight gradient, block \(block)")
+            #expect(Self.worstRelative(gradient, Self.directGradients(x, w, r).gw) < 1e-5, "weight gradient, block \(block)")
         }
     }
 
