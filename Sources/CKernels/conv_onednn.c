@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS };
 // Our tensors: activations in (x, gx), weights (w, gw), activations out (y, gy).
@@ -262,10 +261,16 @@ static void key_init(plan_key *key, const ck_conv2d_shape *s, int direction, int
 
 // ---- running a plan ------------------------------------------------------------------------------
 
-static unsigned long long nanoseconds_since(const struct timespec *start) {
-    struct timespec end;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    return (unsigned long long)((end.tv_sec - start->tv_sec) * 1000000000LL + (end.tv_nsec - start->tv_nsec));
+// A Winograd convolution (or, with data_gradient, its input gradient) of the plan's shape
+// between activations in blocks of `block` channels, the filters w in our OIHW layout
+// transformed for the call.
+static void winograd_convolve(const ck_conv2d_shape *s, const float *w, const float *in, long block, const float *bias,
+                              float *out, int data_gradient) {
+    const size_t u_bytes = 16 * (size_t)s->o * (size_t)s->c * sizeof(float);
+    float *u = ck_storage_acquire(u_bytes);
+    ck_winograd3x3_weights_f32(w, s->o, s->c, u);
+    ck_winograd3x3_f32(in, s->n, s->c, s->h, s->w, block, u, s->o, bias, out, 0, 0, data_gradient);
+    ck_storage_release(u, u_bytes);
 }
 
 // The plan's convolution on the operands in the primitive's layouts: the primitive, or with
@@ -275,16 +280,9 @@ static unsigned long long convolve(const plan *p, int winograd, void *const data
                                    dnnl_memory_t const inner_mem[OPERANDS], void *bias, dnnl_stream_t stream, void *scratch) {
     const int direction = (int)p->key.direction;
     if (winograd) {
-        const ck_conv2d_shape *s = &p->key.shape;
-        struct timespec start;
-        clock_gettime(CLOCK_MONOTONIC, &start);
-        const size_t u_bytes = 16 * (size_t)s->o * (size_t)s->c * sizeof(float);
-        float *u = ck_storage_acquire(u_bytes);
-        ck_winograd3x3_weights_f32(data[IN1], s->o, s->c, u);
-        ck_winograd3x3_f32(inner[IN0], s->n, s->c, s->h, s->w, p->winograd_block, u, s->o, bias, inner[OUT], 0, 0,
-                           direction == BACKWARD_DATA);
-        ck_storage_release(u, u_bytes);
-        return nanoseconds_since(&start);
+        const unsigned long long start = ck_onednn_now_ns();
+        winograd_convolve(&p->key.shape, data[IN1], inner[IN0], p->winograd_block, bias, inner[OUT], direction == BACKWARD_DATA);
+        return ck_onednn_now_ns() - start;
     }
     dnnl_exec_arg_t args[OPERANDS + 2];
     for (int slot = 0; slot < OPERANDS; slot++) args[slot] = (dnnl_exec_arg_t){arg_of[direction][slot], inner_mem[slot]};
@@ -445,16 +443,6 @@ static void weight_gradient(const ck_conv2d_shape *s, const float *x, const floa
 // weight gradient sums its tiles in chunks fixed by the shape, so it does not depend on the
 // thread count either.
 
-static unsigned long long reorder_run(dnnl_primitive_t reorder, const dnnl_memory_desc_t *from_md, const void *from,
-                                      const dnnl_memory_desc_t *to_md, void *to, dnnl_stream_t stream, void *scratch) {
-    dnnl_memory_t a = ck_onednn_memory_over(from_md, (void *)from), b = ck_onednn_memory_over(to_md, to);
-    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
-    const unsigned long long ns = ck_onednn_execute(reorder, stream, 2, args, scratch);
-    dnnl_memory_destroy(a);
-    dnnl_memory_destroy(b);
-    return ns;
-}
-
 // 1 when done; 0, with nothing written, when the plans do not run Winograd convolutions.
 static int winograd_backward(const ck_conv2d_shape *s, const float *x, const float *w, const float *gy, float *gx, float *gw) {
     plan_key forward_key, data_key;
@@ -472,25 +460,22 @@ static int winograd_backward(const ck_conv2d_shape *s, const float *x, const flo
         void *scratch = scratch_bytes ? ck_storage_acquire(scratch_bytes) : NULL;
         const operand *x_op = &forward->op[IN0], *gy_op = &data->op[IN0], *gx_op = &data->op[OUT];
         float *x_blocks = ck_storage_acquire(x_op->inner_bytes), *gy_blocks = ck_storage_acquire(gy_op->inner_bytes);
-        unsigned long long reorder_ns = reorder_run(x_op->reorder, &x_op->user, x, &x_op->inner, x_blocks, stream, scratch) +
-                                        reorder_run(gy_op->reorder, &gy_op->user, gy, &gy_op->inner, gy_blocks, stream, scratch);
+        unsigned long long reorder_ns =
+            ck_onednn_reorder_run(x_op->reorder, &x_op->user, x, &x_op->inner, x_blocks, stream, scratch) +
+            ck_onednn_reorder_run(gy_op->reorder, &gy_op->user, gy, &gy_op->inner, gy_blocks, stream, scratch);
         unsigned long long compute_ns = 0;
-        struct timespec start;
         if (gx) {
-            clock_gettime(CLOCK_MONOTONIC, &start);
-            const size_t u_bytes = 16 * (size_t)s->o * (size_t)s->c * sizeof(float);
-            float *u = ck_storage_acquire(u_bytes), *gx_blocks = ck_storage_acquire(gx_op->inner_bytes);
-            ck_winograd3x3_weights_f32(w, s->o, s->c, u);
-            ck_winograd3x3_f32(gy_blocks, s->n, s->c, s->h, s->w, block, u, s->o, NULL, gx_blocks, 0, 0, 1);
-            ck_storage_release(u, u_bytes);
-            compute_ns += nanoseconds_since(&start);
-            reorder_ns += reorder_run(gx_op->reorder, &gx_op->inner, gx_blocks, &gx_op->user, gx, stream, scratch);
+            float *gx_blocks = ck_storage_acquire(gx_op->inner_bytes);
+            const unsigned long long start = ck_onednn_now_ns();
+            winograd_convolve(s, w, gy_blocks, block, NULL, gx_blocks, 1);
+            compute_ns += ck_onednn_now_ns() - start;
+            reorder_ns += ck_onednn_reorder_run(gx_op->reorder, &gx_op->inner, gx_blocks, &gx_op->user, gx, stream, scratch);
             ck_storage_release(gx_blocks, gx_op->inner_bytes);
         }
         if (gw) {
-            clock_gettime(CLOCK_MONOTONIC, &start);
+            const unsigned long long start = ck_onednn_now_ns();
             ck_winograd3x3_weight_gradient_f32(x_blocks, gy_blocks, s->n, s->c, s->h, s->w, block, s->o, gw);
-            compute_ns += nanoseconds_since(&start);
+            compute_ns += ck_onednn_now_ns() - start;
         }
         __atomic_fetch_add(&stats.primitive_ns, compute_ns, __ATOMIC_RELAXED);
         __atomic_fetch_add(&stats.reorder_ns, reorder_ns, __ATOMIC_RELAXED);

@@ -42,7 +42,7 @@ static void preferred_find(void) {
 
 static dnnl_format_tag_t blocked_tag(void) {
     pthread_once(&preferred_once, preferred_find);
-    return preferred == 16 ? dnnl_aBcd16b : dnnl_aBcd8b;
+    return ck_onednn_tag_of_block(preferred);
 }
 
 // A new activation of layout `md` (a supported one) with uninitialised storage.
@@ -65,13 +65,9 @@ static int reorder(const dnnl_memory_desc_t *from, const void *from_data, const 
     dnnl_primitive_t primitive = ck_onednn_reorder_create(from, to, &scratch_bytes);
     if (!primitive) return 0;
     void *scratch = scratch_bytes ? ck_storage_acquire(scratch_bytes) : NULL;
-    dnnl_memory_t a = ck_onednn_memory_over(from, (void *)from_data), b = ck_onednn_memory_over(to, to_data);
-    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
     dnnl_stream_t stream = ck_onednn_stream_create();
-    ck_onednn_execute(primitive, stream, 2, args, scratch);
+    ck_onednn_reorder_run(primitive, from, from_data, to, to_data, stream, scratch);
     dnnl_stream_destroy(stream);
-    dnnl_memory_destroy(a);
-    dnnl_memory_destroy(b);
     if (scratch) ck_storage_release(scratch, scratch_bytes);
     dnnl_primitive_destroy(primitive);
     return 1;
@@ -299,12 +295,7 @@ static const void *weights_for(ck_engine_weights *p, const chain_plan *plan, dnn
         copy = calloc(1, sizeof *copy);
         if (!copy) ck_onednn_fail("out of memory for prepared weights");
         copy->layout = plan->weights, copy->bytes = plan->weight_bytes, copy->data = ck_storage_acquire(plan->weight_bytes);
-        dnnl_memory_t from = ck_onednn_memory_over(&plan->user_weights, (void *)p->w),
-                      to = ck_onednn_memory_over(&plan->weights, copy->data);
-        dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-        ck_onednn_execute(plan->weight_reorder, stream, 2, args, scratch);
-        dnnl_memory_destroy(from);
-        dnnl_memory_destroy(to);
+        ck_onednn_reorder_run(plan->weight_reorder, &plan->user_weights, p->w, &plan->weights, copy->data, stream, scratch);
         copy->next = p->copies;
         p->copies = copy;
     }
@@ -331,7 +322,7 @@ static ck_engine_activation *output_over(const ck_engine_activation *x, const ck
     }
     const dnnl_dims_t dims = {s->n, s->o, s->oh, s->ow};
     dnnl_memory_desc_t md;
-    if (dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_f32, x->block == 16 ? dnnl_aBcd16b : dnnl_aBcd8b) != dnnl_success)
+    if (dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_f32, ck_onednn_tag_of_block(x->block)) != dnnl_success)
         ck_onednn_fail("oneDNN could not describe a blocked activation");
     return activation_new(&md);
 }
@@ -429,9 +420,8 @@ ck_engine_activation *ck_engine_max_pool2d(const ck_engine_activation *x, long k
     if (!x->data) ck_onednn_fail("an activation used after a convolution took it over as its residual");
     const long oh = (x->h + 2 * pad - kernel) / stride + 1, ow = (x->w + 2 * pad - kernel) / stride + 1;
     const dnnl_dims_t dims = {x->n, x->c, oh, ow};
-    const dnnl_format_tag_t tag = x->block == 1 ? dnnl_nchw : x->block == 8 ? dnnl_aBcd8b : dnnl_aBcd16b;
     dnnl_memory_desc_t md;
-    if (dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_f32, tag) != dnnl_success) return NULL;
+    if (dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_f32, ck_onednn_tag_of_block(x->block)) != dnnl_success) return NULL;
     ck_engine_activation *y = activation_new(&md);
     pool_context k = {x, y, kernel, stride, pad};
     const long planes = x->n * (x->md.padded_dims[1] / x->block);

@@ -67,7 +67,7 @@ dnnl_stream_t ck_onednn_stream_create(void) {
     return stream;
 }
 
-static unsigned long long now_ns(void) {
+unsigned long long ck_onednn_now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
@@ -85,10 +85,10 @@ unsigned long long ck_onednn_execute(dnnl_primitive_t primitive, dnnl_stream_t s
             args[count++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_memory};
         }
     }
-    const unsigned long long t0 = now_ns();
+    const unsigned long long t0 = ck_onednn_now_ns();
     if (dnnl_primitive_execute(primitive, stream, count, args) != dnnl_success || dnnl_stream_wait(stream) != dnnl_success)
         ck_onednn_fail("a oneDNN primitive failed to execute");
-    const unsigned long long elapsed = now_ns() - t0;
+    const unsigned long long elapsed = ck_onednn_now_ns() - t0;
     if (scratch_memory) dnnl_memory_destroy(scratch_memory);
     return elapsed;
 }
@@ -105,13 +105,33 @@ void ck_onednn_conv_geometry(const ck_conv2d_shape *s, dnnl_dims_t strides, dnnl
     pad_r[1] = (s->ow - 1) * s->stride + reach_w - s->w - s->pad;
 }
 
+unsigned long long ck_onednn_reorder_run(dnnl_primitive_t reorder, const dnnl_memory_desc_t *from_md, const void *from,
+                                         const dnnl_memory_desc_t *to_md, void *to, dnnl_stream_t stream, void *scratch) {
+    dnnl_memory_t a = ck_onednn_memory_over(from_md, (void *)from), b = ck_onednn_memory_over(to_md, to);
+    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
+    const unsigned long long ns = ck_onednn_execute(reorder, stream, 2, args, scratch);
+    dnnl_memory_destroy(a);
+    dnnl_memory_destroy(b);
+    return ns;
+}
+
+// The activation layouts the wrappers use, by channels per block.
+static const dnnl_format_tag_t block_tags[3] = {dnnl_nchw, dnnl_aBcd8b, dnnl_aBcd16b};
+static const long blocks[3] = {1, 8, 16};
+
 long ck_onednn_block_of(const dnnl_memory_desc_t *md) {
-    const dnnl_format_tag_t tags[3] = {dnnl_nchw, dnnl_aBcd8b, dnnl_aBcd16b};
-    const long blocks[3] = {1, 8, 16};
     for (int i = 0; i < 3; i++) {
         dnnl_memory_desc_t probe;
-        if (dnnl_memory_desc_init_by_tag(&probe, 4, md->dims, dnnl_f32, tags[i]) == dnnl_success && dnnl_memory_desc_equal(&probe, md))
+        if (dnnl_memory_desc_init_by_tag(&probe, 4, md->dims, dnnl_f32, block_tags[i]) == dnnl_success &&
+            dnnl_memory_desc_equal(&probe, md))
             return blocks[i];
     }
     return 0;
+}
+
+dnnl_format_tag_t ck_onednn_tag_of_block(long block) {
+    for (int i = 0; i < 3; i++)
+        if (blocks[i] == block) return block_tags[i];
+    ck_onednn_fail("an activation layout of another block than 1, 8 or 16 channels");
+    return dnnl_format_tag_undef;
 }

@@ -22,6 +22,8 @@ dnnl_primitive_t ck_onednn_reorder_create(const dnnl_memory_desc_t *from, const 
 /// A memory object over `data` (not owned).
 dnnl_memory_t ck_onednn_memory_over(const dnnl_memory_desc_t *md, void *data);
 dnnl_stream_t ck_onednn_stream_create(void);
+/// A monotonic clock in nanoseconds, for the time statistics.
+unsigned long long ck_onednn_now_ns(void);
 /// Executes `primitive` on `stream` and waits for it, with `scratch` as its scratchpad when it
 /// has one (`args` has room for one more). Returns the wall-clock nanoseconds it took.
 unsigned long long ck_onednn_execute(dnnl_primitive_t primitive, dnnl_stream_t stream, int count, dnnl_exec_arg_t *args,
@@ -29,8 +31,14 @@ unsigned long long ck_onednn_execute(dnnl_primitive_t primitive, dnnl_stream_t s
 /// The strides, dilations, left and right padding of convolution `s` as oneDNN wants them.
 void ck_onednn_conv_geometry(const ck_conv2d_shape *s, dnnl_dims_t strides, dnnl_dims_t dilates, dnnl_dims_t pad_l,
                              dnnl_dims_t pad_r);
+/// Runs the reorder `reorder` from `from` (layout from_md) into `to` (layout to_md) on `scratch`;
+/// returns the nanoseconds it took.
+unsigned long long ck_onednn_reorder_run(dnnl_primitive_t reorder, const dnnl_memory_desc_t *from_md, const void *from,
+                                         const dnnl_memory_desc_t *to_md, void *to, dnnl_stream_t stream, void *scratch);
 /// Channels per block of `md` when it is NCHW (1) or oneDNN's nChw8c / nChw16c; 0 for another layout.
 long ck_onednn_block_of(const dnnl_memory_desc_t *md);
+/// The format of those layouts for 1, 8 or 16 channels per block.
+dnnl_format_tag_t ck_onednn_tag_of_block(long block);
 
 // ---- Winograd convolutions (winograd.c) in place of oneDNN's direct ones ------------------------
 // Channels in and out from which a Winograd convolution beats oneDNN's direct one, as measured on

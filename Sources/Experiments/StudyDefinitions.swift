@@ -91,10 +91,15 @@ public struct Study: Sendable {
 
     /// A study of the main job itself: at full scale its data, epochs and settings as
     /// `Example-RAFDB` runs them without flags, on `fullSeeds`; at the quick scale the tiny grid.
-    static func onMainJob(_ name: String, title: String, cells: [StudyCell], fullSeeds: [UInt64], scale: StudyScale) -> Study {
+    /// `settings` changes what every cell shares (the noise, say), at both scales.
+    static func onMainJob(_ name: String, title: String, cells: [StudyCell], fullSeeds: [UInt64], scale: StudyScale,
+                          settings: @escaping @Sendable (inout ExperimentSettings) -> Void = { _ in }) -> Study {
         let full = scale == .full
         return Study(name: name, title: title, cells: cells, seeds: full ? fullSeeds : [0, 1],
-                     base: { s in if !full { quick(&s, epochs: 1) } },
+                     base: { s in
+                         if !full { quick(&s, epochs: 1) }
+                         settings(&s)
+                     },
                      trainingSubset: full ? nil : 48, testSubset: full ? nil : 24)
     }
 
@@ -147,10 +152,7 @@ public struct Study: Sendable {
     static func pairs(_ scale: StudyScale) -> Study {
         var study = onMainJob(
             "pairs", title: "Class-dependent noise: 30 % of each look-alike pair flipped to its partner",
-            cells: [StudyCell("ce", method: .ce), StudyCell("lrn", method: .humCLD)], fullSeeds: [0, 1, 2], scale: scale)
-        let mainJob = study.base
-        study.base = { s in
-            mainJob(&s)
+            cells: [StudyCell("ce", method: .ce), StudyCell("lrn", method: .humCLD)], fullSeeds: [0, 1, 2], scale: scale) { s in
             s.noise = 0.3
             s.noiseMode = .pairs
             s.noisePairs = lookAlikePairs
