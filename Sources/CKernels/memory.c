@@ -3,16 +3,20 @@
 // A training step allocates the same buffer sizes every step. Served fresh, each large buffer is
 // a new mmap whose 4 KB pages the kernel zeroes and maps one fault at a time on first touch
 // (measured in Documentation/Performance.md: up to 3x the cost of a batch-norm pass). So a freed
-// buffer goes to a free list of its exact (64-byte rounded) size and the next request of that
-// size takes it back. The free lists are threaded through the free buffers themselves, so the
-// cache allocates nothing of its own. One mutex guards it: a tensor may be freed on another
-// thread (a loader's) than the one that made it.
+// buffer goes to a free list of its (64-byte rounded) size, and a request takes back the smallest
+// cached buffer of its size up to twice its size. Taking a larger buffer matters because the mix
+// of sizes changes within a step: backward needs the large early-layer sizes while the small
+// late-layer buffers sit idle, and with exact sizes only, the cache held every size's own most
+// (`Benchmarks resnet`: peak RSS 889 MB with exact sizes, 749 MB taking up to twice the size;
+// Documentation/Performance.md). Each buffer carries its true size in a header before it, so a
+// larger buffer goes back to its own list. The free lists are threaded through the free buffers
+// themselves, so the cache allocates nothing of its own. One mutex guards it: a tensor may be
+// freed on another thread (a loader's) than the one that made it.
 //
-// Exact sizes cannot be split or merged, and the mix of sizes changes within a step (backward
-// needs the large early-layer sizes while the small late-layer buffers sit idle). So that idle
-// buffers do not add to the footprint, a miss first frees cached buffers until live + cached
-// bytes stay within the most live bytes reached (since start or ck_storage_reset_peak): the cache
-// never makes the process hold more than its own high-water mark of tensor memory.
+// For the smallest footprint, ck_storage_cache_bound_by_peak(1) makes a miss first free cached
+// buffers until live + cached bytes stay within the most live bytes reached (since start or
+// ck_storage_reset_peak): the cache never makes the process hold more than its own high-water
+// mark of tensor memory, at the price of buffers mapped afresh every step.
 #include "ckernels.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -29,27 +33,45 @@ typedef struct free_block {
     size_t bytes;
 } free_block;
 
+// The 64 bytes before every buffer: its true size (a request may get a larger buffer), and a
+// check that what is released is one of ours.
+enum { HEADER_BYTES = 64 };
+static const uint64_t HEADER_MAGIC = 0x4c524e53746f7265ull;  // "LRNStore"
+typedef struct {
+    size_t bytes;
+    uint64_t magic;
+} buffer_header;
+
+static buffer_header *header_of(void *buffer) { return (buffer_header *)((char *)buffer - HEADER_BYTES); }
+
 // Large buffers are mapped and unmapped directly rather than through malloc: glibc would keep a
 // freed heap block resident (only the heap's top is trimmed), so a buffer the cache gives back
-// would still count in the footprint. Page-aligned, so 64-byte aligned.
+// would still count in the footprint. Both kinds start 64-byte aligned, as does the buffer
+// after its header.
 enum { MAP_DIRECTLY_BYTES = 1 << 18 };
 
 static void *system_allocate(size_t bytes) {
+    void *base = NULL;
     if (bytes >= MAP_DIRECTLY_BYTES) {
-        void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
-        return p == MAP_FAILED ? NULL : p;
+        base = mmap(NULL, HEADER_BYTES + bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+        if (base == MAP_FAILED) return NULL;
+    } else if (posix_memalign(&base, 64, HEADER_BYTES + bytes) != 0) {
+        return NULL;
     }
-    void *p = NULL;
-    return posix_memalign(&p, 64, bytes) == 0 ? p : NULL;
+    void *buffer = (char *)base + HEADER_BYTES;
+    *header_of(buffer) = (buffer_header){bytes, HEADER_MAGIC};
+    return buffer;
 }
 
 static void system_free(void *buffer, size_t bytes) {
-    if (bytes >= MAP_DIRECTLY_BYTES) munmap(buffer, bytes);
-    else free(buffer);
+    void *base = header_of(buffer);
+    if (bytes >= MAP_DIRECTLY_BYTES) munmap(base, HEADER_BYTES + bytes);
+    else free(base);
 }
 
 // Open addressing on the size. A network uses a few hundred distinct sizes; sizes beyond the
-// table's room are simply not cached.
+// table's room are simply not cached. `by_size` lists the buckets in use in increasing size, for
+// finding the smallest cached buffer that fits a request.
 enum { BUCKETS = 4096, MAX_PROBES = 64 };
 typedef struct {
     size_t bytes;  // 0: an unused slot
@@ -59,6 +81,8 @@ typedef struct {
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static bucket buckets[BUCKETS];
+static bucket *by_size[BUCKETS];
+static int buckets_used;
 static size_t live_bytes, peak_live_bytes, cached_bytes;
 static int evict_cursor;         // where the next eviction scan starts, so no size is favoured
 static size_t cache_limit = (size_t)-1;  // resolved to the default on first use
@@ -90,8 +114,26 @@ static bucket *find_bucket(size_t bytes, int create) {
         if (b->bytes == 0) {
             if (!create) return NULL;
             b->bytes = bytes;
+            int i = buckets_used++;
+            for (; i > 0 && by_size[i - 1]->bytes > bytes; i--) by_size[i] = by_size[i - 1];
+            by_size[i] = b;
             return b;
         }
+    }
+    return NULL;
+}
+
+// The bucket of the smallest cached buffer of `bytes` to 2 x `bytes`, or NULL. Up to twice: a
+// larger buffer's tail is resident memory the request does not use.
+static bucket *smallest_fit(size_t bytes) {
+    int low = 0, high = buckets_used;
+    while (low < high) {
+        const int middle = (low + high) / 2;
+        if (by_size[middle]->bytes < bytes) low = middle + 1;
+        else high = middle;
+    }
+    for (int i = low; i < buckets_used && by_size[i]->bytes <= 2 * bytes; i++) {
+        if (by_size[i]->head) return by_size[i];
     }
     return NULL;
 }
@@ -129,20 +171,21 @@ static free_block *take_over_high_water(size_t request) {
 static void free_list(free_block *list);
 
 void *ck_storage_acquire(size_t bytes) {
-    const size_t size = rounded_size(bytes);
+    size_t size = rounded_size(bytes);
     void *buffer = NULL;
     free_block *evicted = NULL;
     pthread_mutex_lock(&cache_lock);
-    bucket *b = find_bucket(size, 0);
-    live_bytes += size;
-    if (live_bytes > peak_live_bytes) peak_live_bytes = live_bytes;
-    if (b && b->head) {
+    bucket *b = smallest_fit(size);
+    if (b) {
+        size = b->bytes;
         buffer = pop(b);
         reuse_count++;
     } else {
         fresh_count++;
-        if (bound_by_peak) evicted = take_over_high_water(size);
     }
+    live_bytes += size;
+    if (live_bytes > peak_live_bytes) peak_live_bytes = live_bytes;
+    if (!buffer && bound_by_peak) evicted = take_over_high_water(size);
     const int poison = poison_new_buffers;
     pthread_mutex_unlock(&cache_lock);
     free_list(evicted);  // before allocating, so the system can serve the request from them
@@ -159,7 +202,12 @@ void *ck_storage_acquire(size_t bytes) {
 
 void ck_storage_release(void *buffer, size_t bytes) {
     if (!buffer) return;
-    const size_t size = rounded_size(bytes);
+    const buffer_header *header = header_of(buffer);
+    if (header->magic != HEADER_MAGIC || header->bytes < bytes) {
+        fprintf(stderr, "CKernels: ck_storage_release of %zu bytes at %p, which ck_storage_acquire did not hand out\n", bytes, buffer);
+        abort();
+    }
+    const size_t size = header->bytes;
     pthread_mutex_lock(&cache_lock);
     resolve_limit();
     live_bytes -= size;

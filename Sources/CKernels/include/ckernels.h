@@ -46,13 +46,14 @@ int ck_winograd_allowed(void);
 unsigned long long ck_winograd_calls(void);
 
 // ---- tensor storage (memory.c) ---------------------------------------------------------------
-// 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size
-// and handed to the next request of that size, up to a limit of cached bytes; beyond it, it is
-// freed. With ck_storage_cache_bound_by_peak(1) (off by default), a request the cache cannot serve
+// 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size,
+// up to a limit of cached bytes (beyond it, it is freed), and a request takes the smallest cached
+// buffer of at least its size and at most twice it. With ck_storage_cache_bound_by_peak(1) (off by default), a request the cache cannot serve
 // first frees cached buffers until live + cached bytes are within peak_live_bytes. Thread-safe.
 // Contents of an acquired buffer are undefined (never assume zeros).
 typedef struct {
-    size_t live_bytes;        // acquired and not released
+    size_t live_bytes;        // acquired and not released (a buffer's full size, which may be
+                              // up to twice what was asked for)
     size_t peak_live_bytes;   // highest live_bytes since start or ck_storage_reset_peak; also
                               // the bound on live + cached bytes when that bound is on
     size_t cached_bytes;      // released, kept for reuse
@@ -61,7 +62,8 @@ typedef struct {
 } ck_storage_statistics;
 /// A buffer of at least `bytes` (aborts with a message if memory is exhausted).
 void *ck_storage_acquire(size_t bytes);
-/// Gives back a buffer from ck_storage_acquire with the same `bytes`.
+/// Gives back a buffer from ck_storage_acquire with the same `bytes` (aborts with a message if
+/// the buffer is not one it handed out).
 void ck_storage_release(void *buffer, size_t bytes);
 /// Frees every cached buffer.
 void ck_storage_cache_release(void);
