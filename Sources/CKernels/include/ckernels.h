@@ -48,9 +48,10 @@ unsigned long long ck_winograd_calls(void);
 // ---- tensor storage (memory.c) ---------------------------------------------------------------
 // 64-byte aligned buffers for tensors. A released buffer is cached by its (64-byte rounded) size,
 // up to a limit of cached bytes (beyond it, it is freed), and a request takes the smallest cached
-// buffer of at least its size and at most twice it. With ck_storage_cache_bound_by_peak(1) (off by default), a request the cache cannot serve
-// first frees cached buffers until live + cached bytes are within peak_live_bytes. Thread-safe.
-// Contents of an acquired buffer are undefined (never assume zeros).
+// buffer of at least its size and at most twice it. With ck_storage_cache_bound_by_peak(1) (off
+// by default), a request the cache cannot serve first frees cached buffers until live + cached
+// bytes are within peak_live_bytes. Thread-safe. Contents of an acquired buffer are undefined
+// (never assume zeros).
 typedef struct {
     size_t live_bytes;        // acquired and not released (a buffer's full size, which may be
                               // up to twice what was asked for)
@@ -58,7 +59,7 @@ typedef struct {
                               // the bound on live + cached bytes when that bound is on
     size_t cached_bytes;      // released, kept for reuse
     size_t cache_limit_bytes;
-    unsigned long long reused, fresh;  // acquisitions served from the cache / from malloc
+    unsigned long long reused, fresh;  // acquisitions served from the cache / from the system
 } ck_storage_statistics;
 /// A buffer of at least `bytes` (aborts with a message if memory is exhausted).
 void *ck_storage_acquire(size_t bytes);
@@ -75,9 +76,9 @@ ck_storage_statistics ck_storage_stats(void);
 /// Cached buffers of the size a request of `bytes` gets.
 size_t ck_storage_cached_blocks(size_t bytes);
 void ck_storage_reset_peak(void);
-/// 1 (the default): a request the cache cannot serve first frees idle cached buffers until live +
-/// cached bytes are within peak_live_bytes (smallest footprint, some buffers mapped afresh each
-/// step). 0: keep every freed buffer up to the limit (fewer page faults, more memory).
+/// 1: a request the cache cannot serve first frees idle cached buffers until live + cached bytes
+/// are within peak_live_bytes (smallest footprint, some buffers mapped afresh each step).
+/// 0 (the default): keep every freed buffer up to the limit (fewer page faults, more memory).
 void ck_storage_cache_bound_by_peak(int enabled);
 /// glibc only: keep large freed blocks in the heap (raises the mmap and trim thresholds to
 /// 1 GB). Returns 1 if applied, 0 where it does not apply (another C library, macOS).
