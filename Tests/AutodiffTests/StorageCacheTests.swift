@@ -58,6 +58,23 @@ import Testing
         #expect(StorageCache.statistics.cachedBytes == 0)
     }
 
+    /// A step's phases ask for different sizes (forward the activations', backward smaller
+    /// ones): the second phase takes the first phase's buffers instead of adding its own, so the
+    /// cache holds one phase's worth, not both.
+    @Test func phasesOfSmallerSizesReuseTheLargerBuffers() {
+        StorageCache.release()
+        let large = 120_000_064, smaller = 100_000_000  // mapped lazily; never touched
+        for _ in 0..<3 {
+            let first = (0..<4).map { _ in ck_storage_acquire(large)! }
+            for b in first { ck_storage_release(b, large) }
+            let second = (0..<4).map { _ in ck_storage_acquire(smaller)! }
+            for b in second { ck_storage_release(b, smaller) }
+        }
+        #expect(ck_storage_cached_blocks(large) == 4)
+        #expect(ck_storage_cached_blocks(smaller) == 0)
+        StorageCache.release()
+    }
+
     /// Releasing memory the cache did not hand out is a programmer error: it stops with a message
     /// instead of corrupting the free lists.
     @Test func releasingAForeignBufferStops() async {
