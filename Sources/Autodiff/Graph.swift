@@ -1,14 +1,50 @@
+/// An input of a recorded operation as the graph sees it: the node that computed it (while that
+/// node is live), and the input itself only when it wants a gradient of its own (a leaf with
+/// `requiresGrad`). The graph holds no other input tensor, so an intermediate result's storage
+/// goes as soon as neither the caller nor a backward closure that needs its values holds it.
+struct GraphInput<Scalar: TensorScalar> {
+    let node: GraphNode<Scalar>?
+    let wantingGradient: Tensor<Scalar>?
+    let shape: [Int]
+
+    init(_ tensor: Tensor<Scalar>) {
+        node = tensor.liveNode
+        wantingGradient = tensor.requiresGrad ? tensor : nil
+        shape = tensor.shape
+    }
+
+    /// Where its gradient is summed: the node, or the leaf. nil when no gradient flows to it (a
+    /// constant, or a node an earlier backward released).
+    var vertex: ObjectIdentifier? {
+        if let node, !node.isReleased { return ObjectIdentifier(node) }
+        return wantingGradient.map(ObjectIdentifier.init)
+    }
+}
+
 /// One recorded operation: its inputs and how to turn the gradient of its output into
-/// gradients of those inputs (nil for an input that needs none).
+/// gradients of those inputs (nil for an input that needs none). Released once its backward has
+/// run (unless the graph is retained): the closure and whatever it captured go with it.
 final class GraphNode<Scalar: TensorScalar> {
     let op: Op
-    let inputs: [Tensor<Scalar>]
-    let backward: (Tensor<Scalar>) -> [Tensor<Scalar>?]
+    private(set) var inputs: [GraphInput<Scalar>]
+    private var backward: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
 
     init(op: Op, inputs: [Tensor<Scalar>], backward: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]) {
         self.op = op
-        self.inputs = inputs
+        self.inputs = inputs.map(GraphInput.init)
         self.backward = backward
+    }
+
+    var isReleased: Bool { backward == nil }
+
+    func gradients(_ g: Tensor<Scalar>) -> [Tensor<Scalar>?] {
+        guard let backward else { preconditionFailure("\(op): backward through a released node") }
+        return backward(g)
+    }
+
+    func release() {
+        backward = nil
+        inputs = []
     }
 }
 
@@ -28,49 +64,56 @@ public enum Graph {
     /// depend on one). Leaves' `grad` are left alone. Frees the graph unless `retainGraph`.
     public static func gradients<S>(of output: Tensor<S>, wrt inputs: [Tensor<S>],
                                     seed: Tensor<S>? = nil, retainGraph: Bool = false) -> [Tensor<S>] {
-        let wanted = Set(inputs.map(ObjectIdentifier.init))
-        let grads = propagate(from: output, seed: seed, keep: wanted, retainGraph: retainGraph)
-        return inputs.map { grads[ObjectIdentifier($0)]?.gradient ?? Tensor<S>(zeros: $0.shape) }
+        // Each input's vertex before backward releases its node.
+        let vertices = inputs.map(GraphInput.init).map(\.vertex)
+        let grads = propagate(from: output, seed: seed, keep: Set(vertices.compactMap { $0 }), retainGraph: retainGraph)
+        return zip(inputs, vertices).map { input, vertex in vertex.flatMap { grads.kept[$0] } ?? Tensor<S>(zeros: input.shape) }
     }
 
-    /// Reverse pass. Returns the gradients of the leaves that require one, plus any tensor in `keep`.
-    static func propagate<S>(from output: Tensor<S>, seed: Tensor<S>?, keep: Set<ObjectIdentifier>,
-                             retainGraph: Bool) -> [ObjectIdentifier: (tensor: Tensor<S>, gradient: Tensor<S>)] {
+    /// Reverse pass. Returns the gradient of every leaf that requires one, and the gradient
+    /// reaching each vertex in `keep`.
+    static func propagate<S>(from output: Tensor<S>, seed: Tensor<S>?, keep: Set<ObjectIdentifier>, retainGraph: Bool)
+        -> (leaves: [(tensor: Tensor<S>, gradient: Tensor<S>)], kept: [ObjectIdentifier: Tensor<S>]) {
         validate { try checkBackward(from: output, seed: seed) }
         let start = seed ?? Tensor<S>(ones: output.shape)
+        let root = GraphInput(output)
+        guard let rootVertex = root.vertex else { preconditionFailure("backward: checkBackward passed an untracked output") }
 
-        // Consumed from the end (reverse topological order) so that the list does not keep a
-        // processed tensor alive: once its node has run and every user of it has run before,
-        // nothing but the caller holds its storage, and it is freed mid-backward.
-        var pending = topologicalOrder(from: output)
-        var grads: [ObjectIdentifier: Tensor<S>] = [ObjectIdentifier(output): start]
-        var results: [ObjectIdentifier: (tensor: Tensor<S>, gradient: Tensor<S>)] = [:]
+        var grads: [ObjectIdentifier: Tensor<S>] = [rootVertex: start]
+        var kept: [ObjectIdentifier: Tensor<S>] = [:]
+        // Tensors that asked for their own gradient, by vertex (a leaf, or a result with requiresGrad).
+        var wanting: [ObjectIdentifier: Tensor<S>] = [:]
+        if let tensor = root.wantingGradient { wanting[rootVertex] = tensor }
+
+        // Consumed from the end (reverse topological order), so that the list does not keep a
+        // processed node alive: once it has run, its closure and what it saved are freed.
+        var pending = root.node.map { topologicalOrder(from: $0) } ?? []
         withoutRecording {
-            while let tensor = pending.popLast() {
-                let id = ObjectIdentifier(tensor)
-                guard let g = grads[id] else { continue }
-                if tensor.requiresGrad || keep.contains(id) { results[id] = (tensor, g) }
-                guard let node = tensor.node else { continue }
-                if !keep.contains(id) { grads[id] = nil }  // free as we go
-                let inputGrads = node.backward(g)
+            while let node = pending.popLast() {
+                let vertex = ObjectIdentifier(node)
+                guard let g = grads[vertex] else { continue }
+                if keep.contains(vertex) || wanting[vertex] != nil { kept[vertex] = g }
+                grads[vertex] = nil  // free as we go
+                let inputGrads = node.gradients(g)
                 precondition(inputGrads.count == node.inputs.count, "\(node.op): backward returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
                 for (input, ig) in zip(node.inputs, inputGrads) {
-                    guard let ig, input.isTracked else { continue }
+                    guard let ig, let inputVertex = input.vertex else { continue }
                     precondition(ig.shape == input.shape, "\(node.op): backward produced a gradient of shape \(shapeString(ig.shape)) for an input of shape \(shapeString(input.shape))")
-                    let iid = ObjectIdentifier(input)
-                    if let existing = grads[iid] {
-                        grads[iid] = existing + ig  // used twice: gradients add up
+                    if let tensor = input.wantingGradient { wanting[inputVertex] = tensor }
+                    if let existing = grads[inputVertex] {
+                        grads[inputVertex] = existing + ig  // used twice: gradients add up
                     } else {
-                        grads[iid] = ig
+                        grads[inputVertex] = ig
                     }
                 }
-                if !retainGraph {
-                    tensor.node = nil
-                    tensor.graphReleased = true
-                }
+                if !retainGraph { node.release() }
             }
         }
-        return results
+        // What is left in `grads` is the leaves' (a node's entry went when it ran, into `kept`
+        // if wanted).
+        for vertex in keep where kept[vertex] == nil { kept[vertex] = grads[vertex] }
+        let leaves = wanting.compactMap { vertex, tensor in (grads[vertex] ?? kept[vertex]).map { (tensor, $0) } }
+        return (leaves, kept)
     }
 
     /// Why `backward` cannot start from `output` (with `seed`), if it cannot: a non-scalar output
@@ -90,23 +133,23 @@ public enum Graph {
         }
     }
 
-    /// Every tracked tensor reachable from `output`, inputs before the ops that use them.
-    static func topologicalOrder<S>(from output: Tensor<S>) -> [Tensor<S>] {
-        var order: [Tensor<S>] = []
+    /// Every live node reachable from `root`, inputs' nodes before the nodes that use them.
+    static func topologicalOrder<S>(from root: GraphNode<S>) -> [GraphNode<S>] {
+        var order: [GraphNode<S>] = []
         var visited = Set<ObjectIdentifier>()
         // Iterative depth-first search: deep networks must not overflow the stack.
-        var stack: [(Tensor<S>, Bool)] = [(output, false)]
-        while let (tensor, expanded) = stack.popLast() {
+        var stack: [(GraphNode<S>, Bool)] = [(root, false)]
+        while let (node, expanded) = stack.popLast() {
             if expanded {
-                order.append(tensor)
+                order.append(node)
                 continue
             }
-            let id = ObjectIdentifier(tensor)
-            if visited.contains(id) { continue }
-            visited.insert(id)
-            stack.append((tensor, true))
-            for input in tensor.node?.inputs ?? [] where input.isTracked && !visited.contains(ObjectIdentifier(input)) {
-                stack.append((input, false))
+            if !visited.insert(ObjectIdentifier(node)).inserted { continue }
+            stack.append((node, true))
+            for input in node.inputs {
+                if let inputNode = input.node, !inputNode.isReleased, !visited.contains(ObjectIdentifier(inputNode)) {
+                    stack.append((inputNode, false))
+                }
             }
         }
         return order
@@ -118,7 +161,7 @@ extension Tensor {
     /// the graph. `self` must be a scalar unless a `seed` of its shape is given.
     public func backward(seed: Tensor? = nil, retainGraph: Bool = false) {
         let grads = Graph.propagate(from: self, seed: seed, keep: [], retainGraph: retainGraph)
-        for (tensor, g) in grads.values where tensor.requiresGrad {
+        for (tensor, g) in grads.leaves {
             if let existing = tensor.grad {
                 existing.addInPlace(g)
             } else {

@@ -13,10 +13,12 @@ public final class Tensor<Scalar: TensorScalar> {
     public var grad: Tensor?
     /// Optional name, shown in messages (e.g. the parameter's state-dict key).
     public var name: String?
-    /// How this tensor was computed, when it was computed while recording. Freed by backward().
+    /// How this tensor was computed, when it was computed while recording. Released by backward().
     var node: GraphNode<Scalar>?
-    /// Set when backward freed `node`, so that a second backward can say so.
-    var graphReleased = false
+    /// `node` while backward has not released it.
+    var liveNode: GraphNode<Scalar>? { node.flatMap { $0.isReleased ? nil : $0 } }
+    /// Whether backward released `node`, so that a second backward can say so.
+    var graphReleased: Bool { node?.isReleased ?? false }
 
     /// Strided kernels keep a fixed-size index per dimension.
     public static var maximumRank: Int { 16 }
@@ -97,7 +99,7 @@ public final class Tensor<Scalar: TensorScalar> {
     }
 
     /// Whether gradients flow through this tensor (a leaf that wants one, or a recorded result).
-    public var isTracked: Bool { requiresGrad || node != nil }
+    public var isTracked: Bool { requiresGrad || liveNode != nil }
 
     /// The same values, cut from the graph: no gradient flows back through the result.
     public func detached() -> Tensor {

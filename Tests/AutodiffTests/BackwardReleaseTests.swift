@@ -52,6 +52,29 @@ import Testing
         #expect(watch.lateActivation == nil)
     }
 
+    /// The graph holds an op's inputs as its vertices, not as tensors, and a backward closure
+    /// captures only the values it needs: an intermediate result that no backward needs the
+    /// values of (an addition's operands, a max-pool's input, a sum's input) is freed as soon as
+    /// the caller drops it, before backward runs.
+    @Test func resultsNoBackwardNeedsAreFreedBeforeBackward() {
+        let x = Tensor<Double>(shape: [1, 1, 8, 8], scalars: (0..<64).map { Double($0) / 64 }, requiresGrad: true)
+        weak var doubled: TensorStorage<Double>?
+        weak var shifted: TensorStorage<Double>?
+        weak var pooled: TensorStorage<Double>?
+        let loss: Tensor<Double> = {
+            let a = x * 2
+            let b = a + 1
+            let p = b.maxPool2d(kernelSize: 2)
+            (doubled, shifted, pooled) = (a.storage, b.storage, p.storage)
+            return p.sum()
+        }()
+        #expect(doubled == nil && shifted == nil && pooled == nil, "an intermediate result outlived its last use in the forward pass")
+        loss.backward()
+        // d/dx Σ maxpool(2x + 1): 2 where each 2×2 window has its maximum (its last element).
+        let expected = (0..<64).map { ($0 / 8) % 2 == 1 && ($0 % 8) % 2 == 1 ? 2.0 : 0.0 }
+        #expect(x.grad?.scalars == expected)
+    }
+
     /// Live tensor bytes fall during a chain's backward instead of growing until it returns.
     @Test func liveBytesFallDuringBackward() {
         let x = Tensor<Double>(shape: [1 << 16], scalars: Array(repeating: 0.01, count: 1 << 16), requiresGrad: true)

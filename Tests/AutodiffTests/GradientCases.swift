@@ -85,7 +85,7 @@ func recordedOps(_ testCase: GradientCase) -> Set<Op> {
         return leaf
     }
     let output = testCase.function(leaves)
-    return Set(Graph.topologicalOrder(from: output).compactMap { $0.node?.op })
+    return Set(output.liveNode.map { Graph.topologicalOrder(from: $0).map(\.op) } ?? [])
 }
 
 /// Largest |a − b| relative to max(1, largest |b|).

@@ -23,14 +23,16 @@ extension Tensor {
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        broadcastBinary(Int32(CK_ADD), a, b, op: "add").recorded(.add, [a, b]) { g in
-            [g.sum(toShape: a.shape), g.sum(toShape: b.shape)]
+        let (shapeA, shapeB) = (a.shape, b.shape)  // the values are not needed: not captured
+        return broadcastBinary(Int32(CK_ADD), a, b, op: "add").recorded(.add, [a, b]) { g in
+            [g.sum(toShape: shapeA), g.sum(toShape: shapeB)]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        broadcastBinary(Int32(CK_SUB), a, b, op: "sub").recorded(.sub, [a, b]) { g in
-            [g.sum(toShape: a.shape), (-g).sum(toShape: b.shape)]
+        let (shapeA, shapeB) = (a.shape, b.shape)
+        return broadcastBinary(Int32(CK_SUB), a, b, op: "sub").recorded(.sub, [a, b]) { g in
+            [g.sum(toShape: shapeA), (-g).sum(toShape: shapeB)]
         }
     }
 

@@ -21,8 +21,9 @@ extension Tensor {
         let width = range.count * inner, offset = range.lowerBound * inner
         let out = Tensor(uninitializedShape: outShape)
         Tensor.copyRows(outer, width: width, from: x.data + offset, stride: n * inner, to: out.data, stride: width)
+        let inputShape = x.shape
         return out.recorded(.slice, [x]) { g in
-            let gx = Tensor(zeros: x.shape)
+            let gx = Tensor(zeros: inputShape)
             Tensor.copyRows(outer, width: width, from: g.data, stride: width, to: gx.data + offset, stride: n * inner)
             return [gx]
         }
@@ -37,8 +38,9 @@ extension Tensor {
         if out.count > 0 {
             Scalar.kernelIndexSelect(outer, n, inner, x.data, indices.count, indices, out.data)
         }
+        let inputShape = x.shape
         return out.recorded(.indexSelect, [x]) { g in
-            let gx = Tensor(zeros: x.shape)
+            let gx = Tensor(zeros: inputShape)
             if g.count > 0 {
                 Scalar.kernelIndexSelectBackward(outer, n, inner, g.data, indices.count, indices, gx.data)
             }
@@ -56,8 +58,9 @@ extension Tensor {
         if out.count > 0 {
             Scalar.kernelGather(outer, n, inner, x.data, indices, out.data)
         }
+        let inputShape = x.shape
         return out.recorded(.gather, [x]) { g in
-            let gx = Tensor(zeros: x.shape)
+            let gx = Tensor(zeros: inputShape)
             if g.count > 0 {
                 Scalar.kernelGatherBackward(outer, n, inner, g.data, indices, gx.data)
             }

@@ -47,9 +47,10 @@ extension Tensor {
         argmax.withUnsafeMutableBufferPointer { arg in
             Scalar.kernelMaxPool2dForward(&s, x.data, out.data, arg.baseAddress)
         }
+        let inputShape = x.shape  // backward needs argmax, not x: x is not captured
         return out.recorded(.maxPool2d, [x]) { g in
             var s = geometry.kernelShape
-            let gx = Tensor(uninitializedShape: x.shape)
+            let gx = Tensor(uninitializedShape: inputShape)
             Scalar.kernelMaxPool2dBackward(&s, argmax, g.data, gx.data)
             return [gx]
         }
@@ -62,9 +63,10 @@ extension Tensor {
         var s = geometry.kernelShape
         let out = Tensor(uninitializedShape: geometry.outputShape)
         Scalar.kernelAvgPool2dForward(&s, x.data, out.data)
+        let inputShape = x.shape
         return out.recorded(.avgPool2d, [x]) { g in
             var s = geometry.kernelShape
-            let gx = Tensor(uninitializedShape: x.shape)
+            let gx = Tensor(uninitializedShape: inputShape)
             Scalar.kernelAvgPool2dBackward(&s, g.data, gx.data)
             return [gx]
         }

@@ -33,7 +33,8 @@ extension Tensor {
         let keptShape = out.shape
         let finalShape = keepDims ? keptShape : shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)
         let result = Tensor(shape: finalShape, storage: out.storage)
-        return result.recorded(.sum, [x]) { g in [g.reshaped(keptShape).expanded(to: x.shape)] }
+        let inputShape = x.shape
+        return result.recorded(.sum, [x]) { g in [g.reshaped(keptShape).expanded(to: inputShape)] }
     }
 
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor { sum(axes: [axis], keepDims: keepDims) }
@@ -76,8 +77,9 @@ extension Tensor {
         var finalShape = shape
         if keepDims { finalShape[a] = 1 } else { finalShape.remove(at: a) }
         let result = Tensor(shape: finalShape, storage: values.storage)
+        let inputShape = x.shape
         return result.recorded(.max, [x]) { g in
-            let gx = Tensor(zeros: x.shape)
+            let gx = Tensor(zeros: inputShape)
             for o in 0..<outer {
                 for j in 0..<inner {
                     gx.data[(o * r + Int(argmax[o * inner + j])) * inner + j] = g.data[o * inner + j]
@@ -120,8 +122,9 @@ extension Tensor {
         let out = Tensor(uninitializedShape: shape)
         Scalar.kernelSoftmax(outer, r, inner, data, out.data, log ? 1 : 0)
         let y = out.savedForBackward()
+        let inputShape = x.shape
         return out.recorded(op, [x]) { g in
-            let gx = Tensor(uninitializedShape: x.shape)
+            let gx = Tensor(uninitializedShape: inputShape)
             Scalar.kernelSoftmaxBackward(outer, r, inner, y.data, g.data, gx.data, log ? 1 : 0)
             return [gx]
         }

@@ -8,7 +8,8 @@ extension Tensor {
         let x = self
         let target = validate { try Shapes.reshape(shape, to: newShape) }
         if target == shape { return self }
-        return Tensor(shape: target, storage: storage).recorded(.reshape, [x]) { g in [g.reshaped(x.shape)] }
+        let inputShape = x.shape
+        return Tensor(shape: target, storage: storage).recorded(.reshape, [x]) { g in [g.reshaped(inputShape)] }
     }
 
     /// Flattens dimensions from `startAxis` on into one.
@@ -27,7 +28,8 @@ extension Tensor {
             let (s, sx, _) = broadcastStrides(target, shape, target)
             Scalar.kernelStridedCopy(Int32(s.count), s, sx, data, out.data)
         }
-        return out.recorded(.expand, [x]) { g in [g.sum(toShape: x.shape)] }
+        let inputShape = x.shape
+        return out.recorded(.expand, [x]) { g in [g.sum(toShape: inputShape)] }
     }
 
     /// Reorders dimensions: result dimension i is input dimension `order[i]`.
