@@ -54,24 +54,29 @@ import Testing
 
     /// The graph holds an op's inputs as its vertices, not as tensors, and a backward closure
     /// captures only the values it needs: an intermediate result that no backward needs the
-    /// values of (an addition's operands, a max-pool's input, a sum's input) is freed as soon as
-    /// the caller drops it, before backward runs.
+    /// values of (an addition's operands, a product's operand when the other one is a constant,
+    /// a max-pool's input, a sum's input) is freed as soon as the caller drops it, before
+    /// backward runs.
     @Test func resultsNoBackwardNeedsAreFreedBeforeBackward() {
         let x = Tensor<Double>(shape: [1, 1, 8, 8], scalars: (0..<64).map { Double($0) / 64 }, requiresGrad: true)
+        let three = Tensor<Double>(repeating: 3, shape: [1, 1, 8, 8])
         weak var doubled: TensorStorage<Double>?
         weak var shifted: TensorStorage<Double>?
+        weak var tripled: TensorStorage<Double>?
         weak var pooled: TensorStorage<Double>?
         let loss: Tensor<Double> = {
             let a = x * 2
             let b = a + 1
-            let p = b.maxPool2d(kernelSize: 2)
-            (doubled, shifted, pooled) = (a.storage, b.storage, p.storage)
+            let c = b * three
+            let p = c.maxPool2d(kernelSize: 2)
+            (doubled, shifted, tripled, pooled) = (a.storage, b.storage, c.storage, p.storage)
             return p.sum()
         }()
-        #expect(doubled == nil && shifted == nil && pooled == nil, "an intermediate result outlived its last use in the forward pass")
+        #expect(doubled == nil && shifted == nil && tripled == nil && pooled == nil,
+                "an intermediate result outlived its last use in the forward pass")
         loss.backward()
-        // d/dx Σ maxpool(2x + 1): 2 where each 2×2 window has its maximum (its last element).
-        let expected = (0..<64).map { ($0 / 8) % 2 == 1 && ($0 % 8) % 2 == 1 ? 2.0 : 0.0 }
+        // d/dx Σ maxpool(3(2x + 1)): 6 where each 2×2 window has its maximum (its last element).
+        let expected = (0..<64).map { ($0 / 8) % 2 == 1 && ($0 % 8) % 2 == 1 ? 6.0 : 0.0 }
         #expect(x.grad?.scalars == expected)
     }
 

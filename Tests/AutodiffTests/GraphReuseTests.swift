@@ -61,9 +61,9 @@ import Testing
         do {
             let h = x.exp()
             weakIntermediate = h
-            y = (h * 2).sum()
+            y = (h * x).sum()  // x's gradient needs h
         }
-        #expect(weakIntermediate != nil, "the recorded graph keeps intermediates alive until backward")
+        #expect(weakIntermediate != nil, "the recorded graph keeps an intermediate a backward needs alive until backward")
         y.backward()
         #expect(weakIntermediate == nil, "backward frees the graph")
         #expect(!y.isTracked)

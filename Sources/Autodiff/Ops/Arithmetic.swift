@@ -37,19 +37,23 @@ extension Tensor {
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        broadcastBinary(Int32(CK_MUL), a, b, op: "mul").recorded(.mul, [a, b]) { g in
-            [a.isTracked ? (g * b).sum(toShape: a.shape) : nil,
-             b.isTracked ? (g * a).sum(toShape: b.shape) : nil]
+        // Each operand's gradient needs the other's values: an operand is captured only when the
+        // other takes a gradient, so that x * constant does not keep x alive.
+        let (shapeA, shapeB) = (a.shape, b.shape)
+        let (forA, forB) = (a.isTracked ? b : nil, b.isTracked ? a : nil)
+        return broadcastBinary(Int32(CK_MUL), a, b, op: "mul").recorded(.mul, [a, b]) { g in
+            [forA.map { (g * $0).sum(toShape: shapeA) }, forB.map { (g * $0).sum(toShape: shapeB) }]
         }
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = broadcastBinary(Int32(CK_DIV), a, b, op: "div")
-        let saved = out.savedForBackward()
+        // Both gradients need b; only b's needs the output, and neither needs a.
+        let (shapeA, shapeB, aTracked) = (a.shape, b.shape, a.isTracked)
+        let saved = b.isTracked ? out.savedForBackward() : nil
         return out.recorded(.div, [a, b]) { g in
             let ga = g / b
-            return [a.isTracked ? ga.sum(toShape: a.shape) : nil,
-                    b.isTracked ? (-(ga * saved)).sum(toShape: b.shape) : nil]
+            return [aTracked ? ga.sum(toShape: shapeA) : nil, saved.map { (-(ga * $0)).sum(toShape: shapeB) }]
         }
     }
 
