@@ -80,6 +80,31 @@ import Testing
         #expect(x.grad?.scalars == expected)
     }
 
+    /// Features multiplied by a frozen weight (no gradient) are not kept for backward: only the
+    /// weight's gradient would need them.
+    @Test func aProductWithAFrozenWeightDoesNotKeepTheFeatures() {
+        let x = Tensor<Double>(shape: [3, 4], scalars: (0..<12).map(Double.init), requiresGrad: true)
+        let frozen = Tensor<Double>(shape: [4, 2], scalars: (0..<8).map { Double($0) / 8 })
+        weak var features: TensorStorage<Double>?
+        let loss: Tensor<Double> = {
+            let h = x * 2
+            features = h.storage
+            return h.matmul(frozen).sum()
+        }()
+        #expect(features == nil, "matmul kept its left operand although the right one takes no gradient")
+        loss.backward()
+        // d/dx Σ (2x)W = 2 · (row sums of W) in every row.
+        let weights: [Double] = frozen.scalars
+        var expected: [Double] = []
+        for _ in 0..<3 {
+            for r in 0..<4 {
+                let rowSum: Double = weights[2 * r] + weights[2 * r + 1]
+                expected.append(2 * rowSum)
+            }
+        }
+        #expect(x.grad?.scalars == expected)
+    }
+
     /// Live tensor bytes fall during a chain's backward instead of growing until it returns.
     @Test func liveBytesFallDuringBackward() {
         let x = Tensor<Double>(shape: [1 << 16], scalars: Array(repeating: 0.01, count: 1 << 16), requiresGrad: true)

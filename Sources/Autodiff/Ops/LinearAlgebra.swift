@@ -36,18 +36,19 @@ extension Tensor {
         } else if count > 0 {
             Scalar.kernelGemmBatched(count, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, aFull.data, lda, strideA, bFull.data, ldb, strideB, 0, out.data, n, m * n)
         }
+        // As for mul, each operand's gradient needs the other: an operand is captured only when
+        // the other takes a gradient (features times a frozen weight do not keep the features).
+        let (shapeA, shapeB) = (a.shape, b.shape)
+        let (forA, forB) = (a.isTracked ? b : nil, b.isTracked ? a : nil)
         return out.recorded(.matmul, [a, b]) { g in
             // C = op(A) op(B):  dA = g op(B)ᵀ (transposed back if A was), dB likewise.
-            var ga: Tensor? = nil, gb: Tensor? = nil
-            if a.isTracked {
-                ga = transposeA ? matmul(b, transposeA: transposeB, g, transposeB: true)
-                                : matmul(g, transposeA: false, b, transposeB: !transposeB)
-                ga = ga!.sum(toShape: a.shape)
+            let ga = forA.map { b in
+                (transposeA ? matmul(b, transposeA: transposeB, g, transposeB: true)
+                            : matmul(g, transposeA: false, b, transposeB: !transposeB)).sum(toShape: shapeA)
             }
-            if b.isTracked {
-                gb = transposeB ? matmul(g, transposeA: true, a, transposeB: transposeA)
-                                : matmul(a, transposeA: !transposeA, g, transposeB: false)
-                gb = gb!.sum(toShape: b.shape)
+            let gb = forB.map { a in
+                (transposeB ? matmul(g, transposeA: true, a, transposeB: transposeA)
+                            : matmul(a, transposeA: !transposeA, g, transposeB: false)).sum(toShape: shapeB)
             }
             return [ga, gb]
         }
