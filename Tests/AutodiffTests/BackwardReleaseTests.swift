@@ -80,6 +80,35 @@ import Testing
         #expect(x.grad?.scalars == expected)
     }
 
+    /// Every op whose backward needs only its input's shape leaves the input to the caller.
+    @Test func shapeOnlyBackwardsDoNotKeepTheirInput() {
+        let x = Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6], requiresGrad: true)
+        let condition = Tensor<Double>(shape: [2, 3], scalars: [1, 0, 1, 0, 1, 0])
+        let ops: [(name: String, apply: (Tensor<Double>) -> Tensor<Double>)] = [
+            ("add", { $0 + 1 }), ("sub", { $0 - 1 }), ("sum", { $0.sum(axis: 1) }),
+            ("expand", { $0.reshaped([2, 1, 3]).expanded(to: [2, 4, 3]) }), ("slice", { $0.slice(axis: 1, range: 0..<2) }),
+            ("indexSelect", { $0.indexSelect(axis: 0, indices: [1, 1]) }), ("gather", { $0.gather(alongAxis: 1, indices: [0, 2]) }),
+            ("concat", { Tensor.concat([$0, $0], axis: 0) }), ("stack", { Tensor.stack([$0, $0], axis: 0) }),
+            ("where", { Tensor.where(condition, $0, $0 * 3) }), ("fillLowerTriangular", { $0.fillLowerTriangular(size: 2) }),
+            ("max", { $0.max(axis: 1) }), ("softmax", { $0.softmax(axis: 1) * condition }),
+            ("maxPool2d", { $0.reshaped([1, 1, 2, 3]).maxPool2d(kernelSize: 2, stride: 1) }),
+            ("avgPool2d", { $0.reshaped([1, 1, 2, 3]).avgPool2d(kernelSize: 2, stride: 1) }),
+            ("matmul with a constant", { $0.matmul(condition.transposed()) }), ("div by a constant", { $0 / 4 }),
+        ]
+        for op in ops {
+            weak var input: TensorStorage<Double>?
+            let loss: Tensor<Double> = {
+                let a = x * 2
+                input = a.storage
+                return op.apply(a).sum()
+            }()
+            #expect(input == nil, "\(op.name) kept its input for backward")
+            x.zeroGrad()
+            loss.backward()
+            #expect(x.grad?.shape == [2, 3], "\(op.name)")
+        }
+    }
+
     /// Features multiplied by a frozen weight (no gradient) are not kept for backward: only the
     /// weight's gradient would need them.
     @Test func aProductWithAFrozenWeightDoesNotKeepTheFeatures() {

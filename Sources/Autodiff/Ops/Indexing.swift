@@ -94,11 +94,13 @@ extension Tensor {
             copyRows(outer, width: width, from: t.data, stride: width, to: out.data + offset, stride: total)
             offset += width
         }
+        // Each input's gradient is a slice of g: the shapes are needed, not the values.
+        let inputs = tensors.map { (shape: $0.shape, tracked: $0.isTracked) }
         return out.recorded(op, tensors) { g in
-            zip(tensors, zip(widths, offsets)).map { t, placement -> Tensor? in
-                guard t.isTracked else { return nil }
+            zip(inputs, zip(widths, offsets)).map { input, placement -> Tensor? in
+                guard input.tracked else { return nil }
                 let (width, offset) = placement
-                let gt = Tensor(uninitializedShape: t.shape)
+                let gt = Tensor(uninitializedShape: input.shape)
                 copyRows(outer, width: width, from: g.data + offset, stride: total, to: gt.data, stride: width)
                 return gt
             }
@@ -113,8 +115,9 @@ extension Tensor {
         let batch = count / (n * (n + 1) / 2)
         let out = Tensor(uninitializedShape: outShape)
         Scalar.kernelFillLower(batch, n, v.data, out.data)
+        let inputShape = v.shape
         return out.recorded(.fillLowerTriangular, [v]) { g in
-            let gv = Tensor(uninitializedShape: v.shape)
+            let gv = Tensor(uninitializedShape: inputShape)
             Scalar.kernelFillLowerBackward(batch, n, g.data, gv.data)
             return [gv]
         }

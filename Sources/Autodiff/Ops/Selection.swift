@@ -33,10 +33,12 @@ extension Tensor {
         let c = condition.detached().expanded(to: outShape)
         let mask = c.scalars.map { $0 != 0 ? UInt8(1) : 0 }
         let out = choose(mask, a.detached().expanded(to: outShape), b.detached().expanded(to: outShape), shape: outShape)
+        // The gradients need the mask and the shapes, not a's or b's values.
+        let (shapeA, shapeB, aTracked, bTracked) = (a.shape, b.shape, a.isTracked, b.isTracked)
         return out.recorded(.where, [a, b]) { g in
             let zeros = Tensor(zeros: outShape)
-            return [a.isTracked ? choose(mask, g, zeros, shape: outShape).sum(toShape: a.shape) : nil,
-                    b.isTracked ? choose(mask, zeros, g, shape: outShape).sum(toShape: b.shape) : nil]
+            return [aTracked ? choose(mask, g, zeros, shape: outShape).sum(toShape: shapeA) : nil,
+                    bTracked ? choose(mask, zeros, g, shape: outShape).sum(toShape: shapeB) : nil]
         }
     }
 
