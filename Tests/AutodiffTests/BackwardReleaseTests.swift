@@ -96,31 +96,32 @@ import Testing
             ("matmul with a constant", { $0.matmul(condition.transposed()) }), ("div by a constant", { $0 / 4 }),
         ]
         for op in ops {
-            weak var input: TensorStorage<Double>?
-            let loss: Tensor<Double> = {
-                let a = x * 2
-                input = a.storage
-                return op.apply(a).sum()
-            }()
-            #expect(input == nil, "\(op.name) kept its input for backward")
+            let (kept, loss) = Self.lossOfDoubled(x, op.apply)
+            #expect(!kept, "\(op.name) kept its input for backward")
             x.zeroGrad()
             loss.backward()
             #expect(x.grad?.shape == [2, 3], "\(op.name)")
         }
     }
 
-    /// Features multiplied by a frozen weight (no gradient) are not kept for backward: only the
-    /// weight's gradient would need them.
+    /// Σ op(2x), and whether 2x (op's input, which only op saw) was still alive before backward.
+    private static func lossOfDoubled(_ x: Tensor<Double>, _ op: (Tensor<Double>) -> Tensor<Double>) -> (kept: Bool, loss: Tensor<Double>) {
+        weak var input: TensorStorage<Double>?
+        let loss: Tensor<Double> = {
+            let a = x * 2
+            input = a.storage
+            return op(a).sum()
+        }()
+        return (input != nil, loss)
+    }
+
+    /// Features multiplied by a frozen weight (no gradient) are not kept for backward, and the
+    /// features' gradient comes from the weight alone.
     @Test func aProductWithAFrozenWeightDoesNotKeepTheFeatures() {
         let x = Tensor<Double>(shape: [3, 4], scalars: (0..<12).map(Double.init), requiresGrad: true)
         let frozen = Tensor<Double>(shape: [4, 2], scalars: (0..<8).map { Double($0) / 8 })
-        weak var features: TensorStorage<Double>?
-        let loss: Tensor<Double> = {
-            let h = x * 2
-            features = h.storage
-            return h.matmul(frozen).sum()
-        }()
-        #expect(features == nil, "matmul kept its left operand although the right one takes no gradient")
+        let (kept, loss) = Self.lossOfDoubled(x) { $0.matmul(frozen) }
+        #expect(!kept, "matmul kept its left operand although the right one takes no gradient")
         loss.backward()
         // d/dx Σ (2x)W = 2 · (row sums of W) in every row.
         let weights: [Double] = frozen.scalars
