@@ -73,7 +73,8 @@ void ck_storage_cache_set_limit(size_t bytes);
 /// A quarter of physical memory: the limit until one is set.
 size_t ck_storage_default_cache_limit(void);
 ck_storage_statistics ck_storage_stats(void);
-/// Cached buffers of the size a request of `bytes` gets.
+/// Cached buffers of exactly `bytes` (64-byte rounded); a request of that size may also take a
+/// larger one.
 size_t ck_storage_cached_blocks(size_t bytes);
 void ck_storage_reset_peak(void);
 /// 1: a request the cache cannot serve first frees idle cached buffers until live + cached bytes
